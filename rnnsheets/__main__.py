@@ -1,0 +1,5 @@
+"""``python -m rnnsheets``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""The command line: Click only; the work is done by library functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import ACTIVATION_NAMES
+from .errors import RnnsheetsError
+from .generate import answers_json, draw_all, make_request, write_files
+
+
+class CleanError(click.ClickException):
+    """A user-facing error: one line, exit status 2."""
+
+    exit_code = 2
+
+
+def _overrides(activation, hidden, steps, k, orientation, decimals) -> dict:
+    o: dict[str, dict] = {}
+    for section in ("forward", "bptt"):
+        if activation:
+            o.setdefault(section, {})["activation"] = activation
+        if hidden is not None:
+            o.setdefault(section, {})["hidden"] = hidden
+        if steps is not None:
+            o.setdefault(section, {})["steps"] = steps
+    if k is not None:
+        o.setdefault("bigram", {})["k"] = k
+    if orientation:
+        o.setdefault("bigram", {})["orientation"] = orientation
+    if decimals is not None:
+        o.setdefault("sheet", {})["decimals"] = decimals
+    return o
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rnnsheets")
+def main() -> None:
+    """Fresh worksheets and right answer keys for teaching recurrent neural networks."""
+
+
+@main.command()
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Draws every number on the sheet; the same seed gives the same sheet.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder [default: build/seed-SEED].")
+@click.option("--spec", type=click.Path(path_type=Path), default=None,
+              help="JSON or TOML file of your own exercises: "
+                   '{"exercises": [{"kind": ..., "params": {...}}]}. '
+                   "Params left out are drawn from the seed [default seed: 0].")
+@click.option("--config", type=click.Path(path_type=Path), default=None,
+              help="TOML file of settings: sections [sheet] (title, course, date, decimals, "
+                   "grid_limit, grid_step), [forward] (hidden, inputs, outputs, steps, "
+                   "activation), [bigram] (min_sentences, max_sentences, k, query_length, "
+                   "orientation, boundaries), [bigram_rnn] (vocab, activation, steps), "
+                   "[bptt] (hidden, vocab, steps, activation, expand, entry).")
+@click.option("--activation", type=click.Choice(ACTIVATION_NAMES), default=None,
+              help="Activation of parts 1 and 4 [default: relu].")
+@click.option("--hidden", type=click.IntRange(1, 8), default=None,
+              help="Hidden units in parts 1 and 4 [default: 2].")
+@click.option("--steps", type=click.IntRange(1, 8), default=None,
+              help="Time steps of part 1, and the sequence length N of part 4 [default: 2].")
+@click.option("--k", "k", type=str, default=None,
+              help="Add-k smoothing constant of part 2 [default: 1, Laplace].")
+@click.option("--orientation", type=click.Choice(["row", "column"]), default=None,
+              help="How the bigram table reads: row = previous word [default: row].")
+@click.option("--decimals", type=click.IntRange(1, 10), default=None,
+              help="Decimals printed for tanh/sigmoid answers [default: 4].")
+@click.option("--no-pdf", is_flag=True, help="Write answers.json and the .tex sources only.")
+def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
+             decimals, no_pdf) -> None:
+    """Draw a sheet from a seed, solve it, and write answers.json into the output folder."""
+    if seed is None:
+        if spec is None:
+            raise CleanError("--seed is required (a non-negative integer), or give --spec")
+        seed = 0
+    if out is None:
+        out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
+    try:
+        req = make_request(seed, config, spec,
+                           _overrides(activation, hidden, steps, k, orientation, decimals))
+        variants = draw_all(req)
+        write_files(out, {"answers.json": answers_json(req, variants)})
+    except RnnsheetsError as e:
+        raise CleanError(str(e)) from None
+    click.echo(f"wrote {out}/answers.json ({len(variants)} variant"
+               f"{'s' if len(variants) != 1 else ''}, seed {seed})")

@@ -1,0 +1,173 @@
+"""What every exercise kind shares: the solved-exercise record and the params reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import InputError
+from ..numbers import encode, to_fraction
+
+#: How many times a sampler may redraw before giving up.
+MAX_DRAWS = 1000
+
+
+@dataclass
+class Exercise:
+    """One solved exercise: what the worksheet prints (params) and the key (answers).
+
+    ``exact`` answers are Fractions and must match to the last digit; otherwise
+    answers are floats, printed with ``decimals`` places and graded within
+    ``tolerance`` (absolute).
+    """
+
+    kind: str
+    params: dict
+    answers: dict
+    exact: bool
+    decimals: int
+    tolerance: Fraction | float = 0
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The exercise as it stands in answers.json."""
+        return {
+            "kind": self.kind,
+            "params": encode(self.params),
+            "answers": encode(self.answers),
+            "exact": self.exact,
+            "decimals": None if self.exact else self.decimals,
+            "tolerance": encode(self.tolerance),
+        }
+
+
+def tolerance_for(exact: bool, decimals: int) -> Fraction | float:
+    """Absolute error to accept: 0 if exact, else one unit in the last printed place."""
+    return 0 if exact else float(Fraction(1, 10**decimals))
+
+
+class Params:
+    """Reads one exercise's params, naming the field in every error."""
+
+    def __init__(self, data: dict, where: str) -> None:
+        if not isinstance(data, dict):
+            raise InputError(where, "expected a table of params")
+        self.data = data
+        self.where = where
+
+    def error(self, name: str, message: str) -> InputError:
+        """An InputError located at params.<name>."""
+        return InputError(f"{self.where}.{name}" if self.where else name, message)
+
+    def has(self, name: str) -> bool:
+        """Whether the field is given."""
+        return name in self.data
+
+    def get(self, name: str):
+        """The raw value; an error naming the field if it is missing."""
+        if name not in self.data:
+            raise self.error(name, "missing field")
+        return self.data[name]
+
+    def number(self, name: str, value=None, positive: bool = False) -> Fraction:
+        """A number (int, decimal or "p/q") as a Fraction."""
+        raw = self.get(name) if value is None else value
+        try:
+            x = to_fraction(raw)
+        except ValueError as e:
+            raise self.error(name, f"expected a number, found {raw!r}") from e
+        if positive and x <= 0:
+            raise self.error(name, f"expected a positive number, found {raw!r}")
+        return x
+
+    def matrix(self, name: str, rows: int | None, cols: int | None, why: str = "") -> list:
+        """A list of rows of numbers, with the expected shape where it is known."""
+        raw = self.get(name)
+        if not isinstance(raw, list) or not raw or not all(isinstance(r, list) for r in raw):
+            raise self.error(name, "expected a matrix (a list of rows of numbers)")
+        widths = {len(r) for r in raw}
+        if len(widths) != 1:
+            raise self.error(name, "rows have different lengths")
+        found = (len(raw), widths.pop())
+        if (rows is not None and found[0] != rows) or (cols is not None and found[1] != cols):
+            want = f"{'?' if rows is None else rows}x{'?' if cols is None else cols}"
+            raise self.error(name, f"expected a {want} matrix{why}, found {found[0]}x{found[1]}")
+        return [[self._entry(name, v, f"[{i}][{j}]") for j, v in enumerate(r)]
+                for i, r in enumerate(raw)]
+
+    def vector(self, name: str, n: int | None, why: str = "") -> list:
+        """A flat list of n numbers."""
+        raw = self.get(name)
+        if not isinstance(raw, list) or any(isinstance(v, list) for v in raw) or not raw:
+            raise self.error(name, "expected a vector (a flat list of numbers)")
+        if n is not None and len(raw) != n:
+            raise self.error(name, f"expected {n} numbers{why}, found {len(raw)}")
+        return [self._entry(name, v, f"[{i}]") for i, v in enumerate(raw)]
+
+    def vectors(self, name: str, n: int | None, at_least: int = 1, why: str = "") -> list:
+        """A list of vectors (one per time step), each of n numbers."""
+        raw = self.get(name)
+        if not isinstance(raw, list) or not all(isinstance(v, list) for v in raw):
+            raise self.error(name, "expected a list of vectors, one per step")
+        if len(raw) < at_least:
+            raise self.error(name, f"expected at least {at_least} vectors, found {len(raw)}")
+        out = []
+        for t, v in enumerate(raw):
+            if n is not None and len(v) != n:
+                raise self.error(f"{name}[{t}]", f"expected {n} numbers{why}, found {len(v)}")
+            out.append([self._entry(name, e, f"[{t}][{i}]") for i, e in enumerate(v)])
+        return out
+
+    def choice(self, name: str, options: tuple[str, ...]) -> str:
+        """One of a fixed set of words."""
+        raw = self.get(name)
+        if raw not in options:
+            raise self.error(name, f"expected one of {', '.join(options)}, found {raw!r}")
+        return raw
+
+    def flag(self, name: str) -> bool:
+        """true or false."""
+        raw = self.get(name)
+        if not isinstance(raw, bool):
+            raise self.error(name, f"expected true or false, found {raw!r}")
+        return raw
+
+    def tokens(self, name: str, value=None) -> list[str]:
+        """A non-empty list of words (a string is split on white space)."""
+        raw = self.get(name) if value is None else value
+        if isinstance(raw, str):
+            raw = raw.split()
+        if not isinstance(raw, list) or not all(isinstance(w, str) and w.strip() for w in raw):
+            raise self.error(name, "expected a list of non-empty words")
+        if not raw:
+            raise self.error(name, "expected at least one word")
+        return [w.strip() for w in raw]
+
+    def _entry(self, name: str, value, index: str) -> Fraction:
+        try:
+            return to_fraction(value)
+        except ValueError:
+            raise self.error(f"{name}{index}", f"expected a number, found {value!r}") from None
+
+
+def first_size(given: dict, default: int, *probes: tuple[str, Callable[[list], int]]) -> int:
+    """A size read off the first given field that can tell it, else the default."""
+    for name, read in probes:
+        value = given.get(name)
+        try:
+            size = read(value) if value is not None else None
+        except (TypeError, IndexError, KeyError):
+            size = None
+        if isinstance(size, int) and size > 0:
+            return size
+    return default
+
+
+def redraw(make: Callable[[], dict], acceptable: Callable[[dict], bool], what: str) -> dict:
+    """Draw until acceptable (e.g. no ReLU pre-activation at exactly 0)."""
+    for _ in range(MAX_DRAWS):
+        params = make()
+        if acceptable(params):
+            return params
+    raise InputError("", f"could not draw {what} after {MAX_DRAWS} tries; loosen the settings")

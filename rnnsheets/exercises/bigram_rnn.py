@@ -1,0 +1,95 @@
+"""Part 3: design RNN weights that make it behave like a bigram model."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .. import bank, core
+from ..config import ACTIVATION_NAMES
+from ..numbers import to_plain
+from ..stream import Stream
+from .base import Params, first_size
+
+KIND = "bigram_rnn"
+TITLE = "An RNN that is a bigram model"
+_RANGE = {"sigmoid": "(0, 1)", "tanh": "(-1, 1)", "relu": "(0, inf)"}
+
+
+def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
+    """A Laplace-smoothed table of a small vocabulary drawn from counts 0..3."""
+    cfg = settings[KIND]
+    n = first_size(given, cfg["vocab"], ("vocab", len), ("T", len))
+    if n == 2:
+        vocab = list(stream.choice(bank.WORD_PAIRS))
+    else:
+        vocab = stream.sample(bank.WORDS, min(n, len(bank.WORDS)))
+    counts = np.array([[stream.between(0, 3) for _ in range(n)] for _ in range(n)])
+    P = core.smoothed_table(counts, Fraction(1))
+    orientation = given.get("orientation", settings["bigram"]["orientation"])
+    p = {
+        "vocab": vocab,
+        "orientation": orientation,
+        "T": to_plain(P if orientation != "column" else P.T),
+        "activation": cfg["activation"],
+        "x": [stream.one_hot(n) for _ in range(cfg["steps"])],
+    }
+    p.update(given)
+    return p
+
+
+def parse(params: dict, where: str) -> dict:
+    """Validated params: a stochastic table in the activation's invertible range."""
+    r = Params(params, where)
+    act = core.ACTIVATIONS[r.choice("activation", ACTIVATION_NAMES)]
+    orientation = r.choice("orientation", ("row", "column")) if r.has("orientation") else "row"
+    T = r.matrix("T", None, None)
+    n = len(T)
+    if len(T[0]) != n:
+        raise r.error("T", f"expected a square table, found {n}x{len(T[0])}")
+    vocab = r.tokens("vocab")
+    if len(vocab) != n:
+        raise r.error("vocab", f"expected {n} words (one per row of T), found {len(vocab)}")
+    if len(set(vocab)) != n:
+        raise r.error("vocab", "words must be distinct")
+    for i in range(n):
+        line = T[i] if orientation == "row" else [T[j][i] for j in range(n)]
+        if sum(line) != 1:
+            what = "row" if orientation == "row" else "column"
+            raise r.error("T", f"{what} {i} sums to {sum(line)}, expected 1 "
+                          f"(orientation = {orientation})")
+    for (i, j), v in np.ndenumerate(np.array(T, dtype=object)):
+        if not act.invertible(v):
+            raise r.error(f"T[{i}][{j}]", f"{v} is outside {_RANGE.get(act.name)}, where "
+                          f"{act.name}^-1 exists (smooth the table)")
+    out = {"T": T, "orientation": orientation, "vocab": vocab, "activation": act.name}
+    if r.has("x"):
+        out["x"] = r.vectors("x", n, 1, f" (one-hot over the {n} words)")
+    return out
+
+
+def is_exact(p: dict) -> bool:
+    """relu and identity designs are exact."""
+    return core.ACTIVATIONS[p["activation"]].exact
+
+
+def solve(p: dict, where: str = "") -> dict:
+    """The design W = sigma^{-1}(P^T), V = 0, b = 0, C = I, checked by running it."""
+    act = core.ACTIVATIONS[p["activation"]]
+    T = core.exact_array(p["T"])
+    P = T if p["orientation"] == "row" else T.T
+    W, V, b, C = core.bigram_design(P, act)
+    n = len(P)
+    conv = core.exact_array if act.exact else core.float_array
+    eye = [conv([int(i == j) for j in range(n)]) for i in range(n)]
+    check = core.forward(W, V, b, C, b, eye, act).o
+    want = core.float_array(P) if not act.exact else P
+    for i, o in enumerate(check):
+        if not np.allclose(np.array(o, dtype=float), np.array(want[i], dtype=float), atol=1e-12) \
+                or (act.exact and any(o != want[i])):
+            raise AssertionError(f"design check failed for word {i}")  # a bug, never input
+    answers = {"W": W, "V": V, "b": b, "C": C, "check": check}
+    if p.get("x") is not None:
+        answers["o"] = core.forward(W, V, b, C, b, [conv(x) for x in p["x"]], act).o
+    return to_plain(answers)

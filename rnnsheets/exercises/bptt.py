@@ -1,0 +1,85 @@
+"""Part 4: backpropagation through time, symbolically and with numbers."""
+
+from __future__ import annotations
+
+from .. import core
+from ..numbers import to_plain
+from ..stream import Stream
+from . import forward
+from .base import Params
+
+KIND = "bptt"
+TITLE = "Backpropagation through time"
+
+
+def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
+    """An RNN over one-hot tokens x_0..x_N predicting the next token, and one W entry."""
+    cfg = settings[KIND]
+    n = cfg["vocab"]
+    p = forward.draw_rnn(stream, settings, {k: v for k, v in given.items()
+                                            if k not in ("entry", "expand")},
+                         cfg, n, n, cfg["steps"] + 1)
+    p["expand"] = given.get("expand", cfg["expand"])
+    if "entry" in given:
+        p["entry"] = given["entry"]
+    elif cfg["entry"]:
+        W = p["W"] if isinstance(p["W"], list) and p["W"] and isinstance(p["W"][0], list) else [[0]]
+        p["entry"] = [stream.below(len(W)), stream.below(len(W[0]))]
+    return p
+
+
+def parse(params: dict, where: str) -> dict:
+    """Validated params: an RNN, N+1 tokens (N >= 1), an optional W entry."""
+    p = forward.parse_rnn(params, where, min_steps=2)
+    r = Params(params, where)
+    n_out, n_in = len(p["C"]), len(p["W"][0])
+    if n_out != n_in:
+        raise r.error("C", f"expected {n_in} rows (o_t predicts x_(t+1), which has "
+                      f"{n_in} entries), found {n_out}")
+    if r.has("entry"):
+        e = r.get("entry")
+        n_h = len(p["W"])
+        if (not isinstance(e, list) or len(e) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in e)
+                or not (0 <= e[0] < n_h and 0 <= e[1] < n_in)):
+            raise r.error("entry", f"expected [i, j] with 0 <= i < {n_h} and 0 <= j < {n_in} "
+                          f"(an entry of W), found {e!r}")
+        p["entry"] = list(e)
+    expand = r.get("expand") if r.has("expand") else []
+    if not isinstance(expand, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6 for v in expand):
+        raise r.error("expand", "expected a list of sequence lengths from 1 to 6, "
+                      f"found {expand!r}")
+    p["expand"] = list(expand)
+    return p
+
+
+is_exact = forward.is_exact
+
+
+def expansion(N: int) -> list[list[str]]:
+    """The expansion of dL/dW for length N, each term as its factors' shorthand."""
+    return [[f.text for f in term.factors] for term in core.bptt_expansion(N)]
+
+
+def solve(p: dict, where: str = "") -> dict:
+    """Loss, the backward quantities, all four gradients, the expansions and the W entry."""
+    W, V, b, C, h0, xs, act = forward.arrays(p)
+    N = len(xs) - 1
+    try:
+        g = core.bptt(W, V, b, C, h0, xs, act)
+    except ValueError:  # a ReLU pre-activation at exactly 0: say which
+        forward.check_relu(p, forward.run(p).z[:N], where)
+        raise
+    answers = {
+        "z": g.fw.z, "h": g.fw.h, "o": g.fw.o,
+        "loss": g.loss, "dL_do": g.dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
+        "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
+        "n_terms": core.n_terms(N),
+        "expansions": [{"N": n, "n_terms": core.n_terms(n), "terms": expansion(n)}
+                       for n in p["expand"]],
+    }
+    if "entry" in p:
+        i, j = p["entry"]
+        answers["d_o0_d_W_entry"] = core.d_output0_d_W(C, g.fw.z[0], g.fw.h[0], xs[0], i, j, act)
+    return to_plain(answers)

@@ -1,0 +1,121 @@
+"""Part 1: one RNN forward pass, step by step."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import core
+from ..config import ACTIVATION_NAMES, grid
+from ..errors import InputError
+from ..numbers import to_plain
+from ..stream import Stream
+from .base import Params, first_size, redraw
+
+KIND = "forward"
+TITLE = "The RNN forward step"
+
+
+def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n_out: int,
+             n_steps: int) -> dict:
+    """W, V, b, C, h_init, x and activation, drawing only what ``given`` lacks.
+
+    Sizes are read off the given fields where they tell them. Shared by ``bptt``.
+    """
+    limit, step = grid(settings)
+    n_h = first_size(given, cfg["hidden"], ("W", len), ("V", len), ("b", len),
+                     ("h_init", len), ("C", lambda m: len(m[0])))
+    n_in = first_size(given, n_x, ("W", lambda m: len(m[0])), ("x", lambda v: len(v[0])))
+    n_o = first_size(given, n_out, ("C", len))
+    steps = first_size(given, n_steps, ("x", len))
+
+    def make() -> dict:
+        p = {
+            "W": stream.grid(limit, step, (n_h, n_in)),
+            "V": stream.grid(limit, step, (n_h, n_h)),
+            "b": stream.grid(limit, step, (n_h,)),
+            "C": stream.grid(limit, step, (n_o, n_h)),
+            "h_init": [Fraction(0)] * n_h,
+            "x": [stream.one_hot(n_in) for _ in range(steps)],
+            "activation": cfg["activation"],
+        }
+        p.update(given)
+        return p
+
+    return redraw(make, lambda p: bool(given.keys() >= _DRAWN) or _pleasant(p), "an RNN")
+
+
+_DRAWN = {"W", "V", "b", "C", "h_init", "x", "activation"}
+
+
+def _pleasant(params: dict) -> bool:
+    """For ReLU: no pre-activation at exactly 0; every step and every unit active somewhere."""
+    try:
+        p = parse(params, "")
+    except InputError:
+        return True  # keep it: parse reports the user's mistake
+    if p["activation"] != "relu":
+        return True
+    fw = run(p)
+    return (all(v != 0 for z in fw.z for v in z)
+            and all(any(v != 0 for v in h) for h in fw.h)
+            and all(any(h[i] != 0 for h in fw.h) for i in range(len(fw.h[0]))))
+
+
+def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
+    """Params of a forward exercise; fields in ``given`` are kept as they are."""
+    cfg = settings[KIND]
+    return draw_rnn(stream, settings, given, cfg, cfg["inputs"], cfg["outputs"], cfg["steps"])
+
+
+def parse_rnn(params: dict, where: str, min_steps: int = 1) -> dict:
+    """Validated RNN params with Fractions; shapes checked against each other."""
+    r = Params(params, where)
+    act = r.choice("activation", ACTIVATION_NAMES)
+    W = r.matrix("W", None, None)
+    n_h, n_in = len(W), len(W[0])
+    V = r.matrix("V", n_h, n_h, f" (n_h x n_h, n_h = {n_h} from W's rows)")
+    b = r.vector("b", n_h, f" (n_h = {n_h} from W's rows)")
+    C = r.matrix("C", None, n_h, f" (n_out x n_h, n_h = {n_h} from W's rows)")
+    h_init = r.vector("h_init", n_h, f" (n_h = {n_h} from W's rows)")
+    x = r.vectors("x", n_in, min_steps, f" (n_in = {n_in} from W's columns)")
+    return {"W": W, "V": V, "b": b, "C": C, "h_init": h_init, "x": x, "activation": act}
+
+
+def parse(params: dict, where: str) -> dict:
+    """Validated params of a forward exercise."""
+    return parse_rnn(params, where)
+
+
+def arrays(p: dict):
+    """W, V, b, C, h_init, xs as arrays, exact when the activation allows, and the activation."""
+    act = core.ACTIVATIONS[p["activation"]]
+    conv = core.exact_array if act.exact else core.float_array
+    W, V, b, C, h0 = (conv(p[k]) for k in ("W", "V", "b", "C", "h_init"))
+    xs = [conv(x) for x in p["x"]]
+    return W, V, b, C, h0, xs, act
+
+
+def run(p: dict) -> core.ForwardPass:
+    """The forward pass on parsed params."""
+    return core.forward(*arrays(p))
+
+
+def is_exact(p: dict) -> bool:
+    """Whether the answers are exact rationals."""
+    return core.ACTIVATIONS[p["activation"]].exact
+
+
+def check_relu(p: dict, zs, where: str) -> None:
+    """A ReLU sheet must never put a pre-activation at exactly 0."""
+    if p["activation"] == "relu":
+        for t, z in enumerate(zs):
+            for i, v in enumerate(z):
+                if v == 0:
+                    raise InputError(where, f"pre-activation z_{t}[{i}] is exactly 0, where relu "
+                                     "has no derivative; change a parameter")
+
+
+def solve(p: dict, where: str = "") -> dict:
+    """z, h, o and the terms W x_t, V h_{t-1} of each step."""
+    fw = run(p)
+    return to_plain({"Wx": fw.Wx, "Vh": fw.Vh, "z": fw.z, "h": fw.h, "o": fw.o})

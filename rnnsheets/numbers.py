@@ -1,0 +1,89 @@
+"""Numbers in and out: exact rationals, JSON encoding, reading user input."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+
+
+def to_fraction(value) -> Fraction:
+    """An exact rational from an int, a decimal float (0.3 means 3/10) or a "p/q" string.
+
+    Raises ValueError for anything else (bools, NaN, infinities, other text).
+    """
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        return Fraction(repr(value))  # the decimal the user wrote, not the binary double
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{value!r} is not a number") from None
+    raise ValueError(f"{value!r} is not a number")
+
+
+def to_plain(value):
+    """NumPy arrays and scalars as nested Python lists of Fraction/float/int/str."""
+    if isinstance(value, np.ndarray):
+        return [to_plain(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def encode(value):
+    """JSON-ready form: a Fraction is an int, a decimal that reads back exactly, or "p/q".
+
+    Floats stay floats at full precision. Containers are encoded recursively.
+    """
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return value.numerator
+        as_float = float(value)
+        if Fraction(repr(as_float)) == value:
+            return as_float  # its shortest decimal is the exact value
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [encode(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return value
+
+
+def decode_exact(value):
+    """The inverse of :func:`encode` for exact values: decimals and "p/q" to Fraction.
+
+    Integers stay integers (they equal their Fraction and may be indices).
+    """
+    if isinstance(value, list):
+        return [decode_exact(v) for v in value]
+    if isinstance(value, dict):
+        return {k: decode_exact(v) for k, v in value.items()}
+    if isinstance(value, float):
+        return to_fraction(value)
+    if isinstance(value, str) and _RATIONAL.match(value):
+        return Fraction(value)
+    return value
+
+
+_RATIONAL = re.compile(r"^-?\d+/\d+$")

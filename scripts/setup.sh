@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live and poppler from the
+# distribution's packages, then a virtual environment .venv with rnnsheets and
+# its test tools. Safe to run again; installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs="latexmk texlive-latex-base texlive-latex-recommended texlive-pictures lmodern poppler-utils"
+if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  debs="$debs python3 python3-venv python3-pip"
+fi
+missing=""
+for p in $debs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing:$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e '.[test]'
