@@ -9,7 +9,7 @@ import click
 from . import __version__
 from .config import ACTIVATION_NAMES
 from .errors import RnnsheetsError
-from .generate import answers_json, draw_all, make_request, write_files
+from .generate import build_files, draw_all, make_request, write_files
 
 
 class CleanError(click.ClickException):
@@ -72,7 +72,11 @@ def main() -> None:
 @click.option("--no-pdf", is_flag=True, help="Write answers.json and the .tex sources only.")
 def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
              decimals, no_pdf) -> None:
-    """Draw a sheet from a seed, solve it, and write answers.json into the output folder."""
+    """Draw a sheet from a seed, solve it, and write it into the output folder.
+
+    Writes worksheet.pdf and key.pdf (with their .tex sources, which compile on
+    their own with pdflatex) and answers.json, every answer in full precision.
+    """
     if seed is None:
         if spec is None:
             raise CleanError("--seed is required (a non-negative integer), or give --spec")
@@ -83,8 +87,9 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         req = make_request(seed, config, spec,
                            _overrides(activation, hidden, steps, k, orientation, decimals))
         variants = draw_all(req)
-        write_files(out, {"answers.json": answers_json(req, variants)})
+        files = build_files(req, variants, pdf=not no_pdf)
+        write_files(out, files)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
-    click.echo(f"wrote {out}/answers.json ({len(variants)} variant"
+    click.echo(f"wrote {', '.join(sorted(files))} to {out} ({len(variants)} variant"
                f"{'s' if len(variants) != 1 else ''}, seed {seed})")

@@ -167,16 +167,14 @@ def sequence_probability(P: np.ndarray, vocab: Sequence[str], query: Sequence[st
 def bigram_design(P: np.ndarray, act: Activation):
     """W = sigma^{-1}(P^T), V = 0, b = 0, C = I for a row-stochastic P.
 
-    On a one-hot x_t = e_i the output is sigma(W e_i) = row i of P.
+    On a one-hot x_t = e_i the output is sigma(W e_i) = row i of P. V, b and C
+    are exact whatever the activation; W is exact for relu and identity.
     """
     n = P.shape[0]
     W = act.inv(P.T)
-    zero = Fraction(0) if act.exact else 0.0
-    one = Fraction(1) if act.exact else 1.0
-    V = np.full((n, n), zero, dtype=object if act.exact else float)
-    b = np.full(n, zero, dtype=object if act.exact else float)
-    C = np.full((n, n), zero, dtype=object if act.exact else float)
-    np.fill_diagonal(C, one)
+    V = exact_array([[0] * n] * n)
+    b = exact_array([0] * n)
+    C = exact_array([[int(i == j) for j in range(n)] for i in range(n)])
     return W, V, b, C
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import InputError
+from .latex import compile_many
+from .render import render_document
 from .sheet import Planned, Variant, answers_document, draw_variant
 from .spec import load_spec
 
@@ -56,6 +58,18 @@ def dumps(value, indent: int = 0) -> str:
         items = [f"{pad}  {dumps(v, indent + 1)}" for v in value]
         return "[\n" + ",\n".join(items) + f"\n{pad}]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def build_files(req: Request, variants: list[Variant], pdf: bool = True) -> dict[str, bytes]:
+    """Everything a build folder holds: answers.json, the two .tex sources, and their PDFs."""
+    sources = {"worksheet": render_document(variants, req.settings, key=False),
+               "key": render_document(variants, req.settings, key=True)}
+    files = {"answers.json": answers_json(req, variants)}
+    files.update({f"{name}.tex": src.encode("utf-8") for name, src in sources.items()})
+    if pdf:
+        pdfs = compile_many(sources)
+        files.update({f"{name}.pdf": data for name, data in pdfs.items()})
+    return files
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> None:

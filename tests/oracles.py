@@ -37,8 +37,11 @@ def num(v, exact: bool):
     return Fraction(v) if exact else float(v)
 
 
-def naive_forward(p: dict, xs=None, exact: bool = True):
-    """z, h, o lists by explicit loops: z_i = sum_j W_ij x_j + sum_j V_ij h_j + b_i."""
+def naive_forward(p: dict, xs=None, exact: bool = True, nudge=None):
+    """z, h, o lists by explicit loops: z_i = sum_j W_ij x_j + sum_j V_ij h_j + b_i.
+
+    ``nudge = (t, i, e, where)`` adds e to z_t[i] (where="z") or h_t[i] (where="h").
+    """
     W, V, b, C = p["W"], p["V"], p["b"], p["C"]
     act = p["activation"]
     xs = p["x"] if xs is None else xs
@@ -53,7 +56,11 @@ def naive_forward(p: dict, xs=None, exact: bool = True):
             for j in range(len(h)):
                 s += num(V[i][j], exact) * h[j]
             z.append(s)
+        if nudge and nudge[0] == len(zs) and nudge[3] == "z":
+            z[nudge[1]] += nudge[2]
         h = [act_fn(act, v) for v in z]
+        if nudge and nudge[0] == len(zs) and nudge[3] == "h":
+            h[nudge[1]] += nudge[2]
         o = []
         for a in range(len(C)):
             s = num(0, exact)
@@ -66,10 +73,10 @@ def naive_forward(p: dict, xs=None, exact: bool = True):
     return zs, hs, os_
 
 
-def naive_loss(p: dict, exact: bool = True):
+def naive_loss(p: dict, exact: bool = True, nudge=None):
     """L = sum_{t<N} sum_a (x_{t+1}[a] - o_t[a])^2."""
     xs = p["x"]
-    _, _, os_ = naive_forward(p, xs[:-1], exact)
+    _, _, os_ = naive_forward(p, xs[:-1], exact, nudge)
     total = num(0, exact)
     for t, o in enumerate(os_):
         for a, v in enumerate(o):
@@ -237,3 +244,19 @@ def evaluate_term(factors: list[str], p: dict, exact: bool = True):
 def _contract(row, tensor):
     return [[sum(row[a] * tensor[a][pp][q] for a in range(len(row)))
              for q in range(len(tensor[0][0]))] for pp in range(len(tensor[0]))]
+
+
+def state_gradient(p: dict, t: int, where: str, exact: bool = True):
+    """dL/dz_t or dL/dh_t: central differences of a nudge to that state, extrapolated.
+
+    L is a polynomial of degree at most 2 in a nudge of one state entry for a
+    ReLU/identity RNN near the point, so one exact central difference is exact.
+    """
+    n = len(p["W"])
+    if exact:
+        e = Fraction(1, 10**9)
+        return [(naive_loss(p, True, (t, i, e, where)) - naive_loss(p, True, (t, i, -e, where)))
+                / (2 * e) for i in range(n)]
+    e = 1e-6
+    return [(naive_loss(p, False, (t, i, e, where)) - naive_loss(p, False, (t, i, -e, where)))
+            / (2 * e) for i in range(n)]

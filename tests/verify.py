@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 
 import oracles
+from oracles import num
 
 
 def same(got, want, exact: bool, tol: float = 1e-9, path: str = "") -> None:
@@ -85,6 +86,18 @@ def _verify_bptt(p, a, exact):
     same(a["z"], zs, exact, path="z")
     same(a["o"], os_, exact, path="o")
     same(a["loss"], oracles.naive_loss(p, exact), exact, path="loss")
+    xs = p["x"]
+    step = [sum((num(xs[t + 1][i], exact) - o[i]) ** 2 for i in range(len(o)))
+            for t, o in enumerate(os_)]
+    same(a["step_loss"], step, exact, path="step_loss")
+    same(a["dL_do"], [[2 * (o[i] - num(xs[t + 1][i], exact)) for i in range(len(o))]
+                      for t, o in enumerate(os_)], exact, path="dL_do")
+    same(a["dsigma"], [[oracles.act_deriv(p["activation"], v) for v in z] for z in zs], exact,
+         path="dsigma")
+    for t in range(N):
+        tol = 1e-6
+        same(a["dL_dh"][t], oracles.state_gradient(p, t, "h", exact), exact, tol, path="dL_dh")
+        same(a["dL_dz"][t], oracles.state_gradient(p, t, "z", exact), exact, tol, path="dL_dz")
     for name in ("W", "V", "b", "C"):
         if exact:
             want = oracles.exact_gradient(p, name, N)

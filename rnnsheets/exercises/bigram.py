@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from .. import bank, core
 from ..numbers import to_plain
+from ..numfmt import terminating_digits
 from ..stream import Stream
 from .base import Params
 
@@ -88,3 +89,21 @@ def solve(p: dict, where: str = "") -> dict:
         "factors": factors,
         "likelihood": likelihood,
     })
+
+
+def view(ex) -> dict:
+    """Counts and denominators in the printed orientation, and the query's pairs."""
+    p, a = ex.params, ex.answers
+    n = len(a["vocab"])
+    counts = a["counts"] if p["orientation"] == "row" else [list(c) for c in zip(*a["counts"])]
+    seq = a["sequence"]
+    return {
+        "n": n,
+        "counts": counts,
+        "row_totals": a["row_totals"],
+        "denominators": [t + p["k"] * n for t in a["row_totals"]],
+        "pairs": [{"prev": seq[i], "next": seq[i + 1], "p": a["factors"][i]}
+                  for i in range(len(seq) - 1)],
+        "column": p["orientation"] == "column",
+        "has_fraction": any(terminating_digits(v) is None for r in a["T"] for v in r),
+    }

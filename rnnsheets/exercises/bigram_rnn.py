@@ -83,7 +83,8 @@ def solve(p: dict, where: str = "") -> dict:
     n = len(P)
     conv = core.exact_array if act.exact else core.float_array
     eye = [conv([int(i == j) for j in range(n)]) for i in range(n)]
-    check = core.forward(W, V, b, C, b, eye, act).o
+    net = (W, *(conv(to_plain(m)) for m in (V, b, C)))
+    check = core.forward(*net, net[2], eye, act).o
     want = core.float_array(P) if not act.exact else P
     for i, o in enumerate(check):
         if not np.allclose(np.array(o, dtype=float), np.array(want[i], dtype=float), atol=1e-12) \
@@ -91,5 +92,22 @@ def solve(p: dict, where: str = "") -> dict:
             raise AssertionError(f"design check failed for word {i}")  # a bug, never input
     answers = {"W": W, "V": V, "b": b, "C": C, "check": check}
     if p.get("x") is not None:
-        answers["o"] = core.forward(W, V, b, C, b, [conv(x) for x in p["x"]], act).o
+        answers["o"] = core.forward(*net, net[2], [conv(x) for x in p["x"]], act).o
     return to_plain(answers)
+
+
+def view(ex) -> dict:
+    """The table's rows as distributions, the words, and the one-hot inputs."""
+    p = ex.params
+    T = p["T"]
+    rows = T if p["orientation"] == "row" else [list(c) for c in zip(*T)]
+    n = len(T)
+    return {
+        "n": n,
+        "rows": [{"i": i, "word": p["vocab"][i], "dist": rows[i],
+                  "e": [int(i == j) for j in range(n)], "check": ex.answers["check"][i]}
+                 for i in range(n)],
+        "inputs": [{"t": t, "x": x, "word": p["vocab"][x.index(1)] if 1 in x else None,
+                    "o": ex.answers["o"][t]} for t, x in enumerate(p.get("x") or [])],
+        "inverse": core.ACTIVATIONS[p["activation"]].inverse_name,
+    }

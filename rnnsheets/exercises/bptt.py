@@ -73,6 +73,8 @@ def solve(p: dict, where: str = "") -> dict:
         raise
     answers = {
         "z": g.fw.z, "h": g.fw.h, "o": g.fw.o,
+        "dsigma": [act.df(z, h) for z, h in zip(g.fw.z, g.fw.h)],
+        "step_loss": [((o - x) * (o - x)).sum() for o, x in zip(g.fw.o, xs[1:])],
         "loss": g.loss, "dL_do": g.dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
         "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
         "n_terms": core.n_terms(N),
@@ -83,3 +85,31 @@ def solve(p: dict, where: str = "") -> dict:
         i, j = p["entry"]
         answers["d_o0_d_W_entry"] = core.d_output0_d_W(C, g.fw.z[0], g.fw.h[0], xs[0], i, j, act)
     return to_plain(answers)
+
+
+def view(ex) -> dict:
+    """Steps with their backward values, the expansions' terms, and the W entry's reason."""
+    p, a = ex.params, ex.answers
+    N = len(p["x"]) - 1
+    h_prev = [p["h_init"], *a["h"][:-1]]
+    per_step = ("z", "h", "o", "dsigma", "step_loss", "dL_do", "dL_dh", "dL_dz")
+    steps = [{"t": t, "next": t + 1, "prev": t - 1, "x": p["x"][t], "x_next": p["x"][t + 1],
+              "h_prev": h_prev[t], "last": t == N - 1, **{k: a[k][t] for k in per_step}}
+             for t in range(N)]
+    expansions = []
+    for e in a["expansions"]:
+        terms = [{"factors": f, "output": term.output, "step": term.step}
+                 for f, term in zip(e["terms"], core.bptt_expansion(e["N"]))]
+        expansions.append({"N": e["N"], "n_terms": e["n_terms"], "last": e["N"] - 1,
+                           "terms": terms, "steps": list(range(e["N"]))})
+    out = {"N": N, "last": N - 1, "steps": steps, "expansions": expansions,
+           "tokens": list(range(N + 1))}
+    if "entry" in p:
+        i, j = p["entry"]
+        x0j, d0i = p["x"][0][j], a["dsigma"][0][i]
+        col = [row[i] for row in p["C"]]
+        reason = ("input" if x0j == 0 else "inactive" if d0i == 0
+                  else "column" if all(c == 0 for c in col) else "nonzero")
+        out["entry"] = {"i": i, "j": j, "x0j": x0j, "dsigma": d0i, "C_col": col,
+                        "reason": reason, "value": a["d_o0_d_W_entry"]}
+    return out

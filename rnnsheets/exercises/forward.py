@@ -119,3 +119,13 @@ def solve(p: dict, where: str = "") -> dict:
     """z, h, o and the terms W x_t, V h_{t-1} of each step."""
     fw = run(p)
     return to_plain({"Wx": fw.Wx, "Vh": fw.Vh, "z": fw.z, "h": fw.h, "o": fw.o})
+
+
+def view(ex) -> dict:
+    """Display-ready steps: each t with x_t, h_{t-1} and the key's intermediate values."""
+    p, a = ex.params, ex.answers
+    h_prev = [p["h_init"], *a["h"][:-1]]
+    return {"steps": [
+        {"t": t, "prev": t - 1, "x": p["x"][t], "h_prev": h_prev[t], "Wx": a["Wx"][t],
+         "Vh": a["Vh"][t], "z": a["z"][t], "h": a["h"][t], "o": a["o"][t]}
+        for t in range(len(p["x"]))]}

@@ -1,0 +1,178 @@
+"""LaTeX rendering: the Jinja environment, number formatting and escaping.
+
+Templates only read values and call the filters here; every number is formatted
+in Python and every user string is escaped on output (``finalize``), so a corpus
+word can never become a TeX command.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from importlib import resources
+
+import jinja2
+
+from . import numfmt
+from .exercises import REGISTRY
+from .sheet import Variant
+
+
+class Tex(str):
+    """A string that is already LaTeX: printed as it is, never escaped."""
+
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "\"": r"\textquotedbl{}",
+    "`": r"\textasciigrave{}", "'": r"\textquotesingle{}", "-": r"-{}",
+}
+_ESCAPE_RE = re.compile("|".join(re.escape(c) for c in _ESCAPES))
+
+
+def escape(text: str) -> Tex:
+    """Text printed literally by LaTeX (special characters and control characters made safe)."""
+    text = "".join(c if c.isprintable() else " " for c in str(text))
+    return Tex(_ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text))
+
+
+def _finalize(value):
+    if isinstance(value, Tex):
+        return value
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"templates print text and formatted numbers only, not {value!r}")
+
+
+@jinja2.pass_context
+def number(ctx, x, frac: str = "tfrac") -> Tex:
+    """A number in math mode: exact decimals, non-terminating rationals as fractions."""
+    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
+        sign = "-" if x < 0 else ""
+        return Tex(rf"{sign}\{frac}{{{abs(x.numerator)}}}{{{x.denominator}}}")
+    return Tex(numfmt.plain(x, ctx.get("places", 4)))
+
+
+def _entry(ctx, x) -> Tex:
+    """A matrix entry: fractions at full size."""
+    return number(ctx, x, "dfrac")
+
+
+@jinja2.pass_context
+def number_approx(ctx, x) -> Tex:
+    """A number, with a decimal approximation after a non-terminating fraction."""
+    text = number(ctx, x)
+    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
+        return Tex(rf"{text} \approx {numfmt.rounded(x, numfmt.approx_places(x))}")
+    return text
+
+
+@jinja2.pass_context
+def approx(ctx, x) -> Tex:
+    """Only the decimal approximation (3 places, more for small values) of an exact value."""
+    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
+        return Tex(numfmt.rounded(x, numfmt.approx_places(x)))
+    return number(ctx, x)
+
+
+def _bmatrix(rows: list[list[str]]) -> Tex:
+    body = r" \\ ".join(" & ".join(r) for r in rows)
+    tex = r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+    if "frac" in body:  # room between rows for full-size fractions
+        tex = r"{\renewcommand{\arraystretch}{1.7}" + tex + "}"
+    return Tex(tex)
+
+
+@jinja2.pass_context
+def column(ctx, v: Sequence, fmt=_entry) -> Tex:
+    """A column vector."""
+    return _bmatrix([[fmt(ctx, e)] for e in v])
+
+
+@jinja2.pass_context
+def row(ctx, v: Sequence) -> Tex:
+    """A row vector."""
+    return _bmatrix([[_entry(ctx, e) for e in v]])
+
+
+@jinja2.pass_context
+def matrix(ctx, m: Sequence[Sequence], fmt=_entry) -> Tex:
+    """A matrix, rows as given."""
+    return _bmatrix([[fmt(ctx, e) for e in r] for r in m])
+
+
+@jinja2.pass_context
+def matrix_approx(ctx, m: Sequence[Sequence]) -> Tex:
+    """A matrix of decimal approximations."""
+    return matrix(ctx, m, approx)
+
+
+_PARTIAL = re.compile(r"^d(\w+?)(?:_(\d+))?/d(\w+?)(?:_(-?\d+))?$")
+
+
+def partial(text: str) -> Tex:
+    """Shorthand like ``do_2/dh_1`` as a LaTeX fraction of partials."""
+    m = _PARTIAL.match(text)
+    if not m:
+        raise ValueError(f"not a partial: {text}")
+    top = m.group(1) + (f"_{{{m.group(2)}}}" if m.group(2) else "")
+    bottom = m.group(3) + (f"_{{{m.group(4)}}}" if m.group(4) else "")
+    return Tex(rf"\frac{{\partial {top}}}{{\partial {bottom}}}")
+
+
+def chain(factors: Sequence[str]) -> Tex:
+    """A chain-rule term: its partials side by side."""
+    return Tex(r"\,".join(partial(f) for f in factors))
+
+
+def words(tokens: Sequence[str]) -> Tex:
+    """Tokens as typewriter words, separated by spaces."""
+    return Tex(r"\ ".join(rf"\texttt{{{escape(t)}}}" for t in tokens))
+
+
+def word(token: str) -> Tex:
+    """One token in typewriter type."""
+    return Tex(rf"\texttt{{{escape(token)}}}")
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment (built once): LaTeX-safe delimiters, StrictUndefined, our filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("rnnsheets.templates"))),
+        block_start_string="((*", block_end_string="*))",
+        variable_start_string="(((", variable_end_string=")))",
+        comment_start_string="((=", comment_end_string="=))",
+        line_comment_prefix="%#",
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
+    )
+    env.filters.update(n=number, na=number_approx, approx=approx, col=column, row=row,
+                       mat=matrix, matapprox=matrix_approx, partial=partial, chain=chain,
+                       words=words, word=word, tex=Tex)
+    return env
+
+
+def exercise_views(variant: Variant) -> list[dict]:
+    """What each exercise template reads: the exercise, its display view, its template."""
+    out = []
+    for ex in variant.exercises:
+        module = REGISTRY[ex.kind]
+        out.append({"ex": ex, "view": module.view(ex) if hasattr(module, "view") else {},
+                    "template": f"{ex.kind}.tex.j2", "title": module.TITLE})
+    return out
+
+
+def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> str:
+    """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX."""
+    env = environment()
+    sheet = settings["sheet"]
+    return env.get_template("sheet.tex.j2").render(
+        key=key, title=sheet["title"], course=sheet["course"], date=sheet["date"],
+        variants=[{"variant": v, "parts": exercise_views(v)} for v in variants],
+    )

@@ -1,0 +1,1 @@
+"""LaTeX templates (Jinja2), shipped inside the rnnsheets package as rnnsheets.templates."""
