@@ -50,17 +50,19 @@ def _finalize(value):
 
 
 @jinja2.pass_context
-def number(ctx, x, frac: str = "tfrac") -> Tex:
+def number(ctx, x, slashed: bool = False) -> Tex:
     """A number in math mode: exact decimals, non-terminating rationals as fractions."""
     if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
         sign = "-" if x < 0 else ""
-        return Tex(rf"{sign}\{frac}{{{abs(x.numerator)}}}{{{x.denominator}}}")
+        if slashed:
+            return Tex(f"{sign}{abs(x.numerator)}/{x.denominator}")
+        return Tex(rf"{sign}\tfrac{{{abs(x.numerator)}}}{{{x.denominator}}}")
     return Tex(numfmt.plain(x, ctx.get("places", 4)))
 
 
 def _entry(ctx, x) -> Tex:
-    """A matrix entry: fractions at full size."""
-    return number(ctx, x, "dfrac")
+    """A matrix entry: fractions written p/q, at full size and one line high."""
+    return number(ctx, x, slashed=True)
 
 
 @jinja2.pass_context
@@ -82,10 +84,7 @@ def approx(ctx, x) -> Tex:
 
 def _bmatrix(rows: list[list[str]]) -> Tex:
     body = r" \\ ".join(" & ".join(r) for r in rows)
-    tex = r"\begin{bmatrix}" + body + r"\end{bmatrix}"
-    if "frac" in body:  # room between rows for full-size fractions
-        tex = r"{\renewcommand{\arraystretch}{1.7}" + tex + "}"
-    return Tex(tex)
+    return Tex(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
 
 
 @jinja2.pass_context
