@@ -36,14 +36,41 @@ def _overrides(activation, hidden, steps, k, orientation, decimals) -> dict:
     return o
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Seed(click.ParamType):
+    """A non-negative integer."""
+
+    name = "seed"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        text = str(value).strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+        self.fail(f"expected a non-negative integer, found {value!r}", param, ctx)
+
+
+class OneLineErrors(click.Group):
+    """Usage errors of subcommands as one line, like every other error."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CleanError:
+            raise
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else "rnnsheets"
+            raise CleanError(f"{e.format_message()} (see '{where} --help')") from None
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rnnsheets")
 def main() -> None:
     """Fresh worksheets and right answer keys for teaching recurrent neural networks."""
 
 
 @main.command()
-@click.option("--seed", type=click.IntRange(min=0), default=None,
+@click.option("--seed", type=Seed(), default=None,
               help="Draws every number on the sheet; the same seed gives the same sheet.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output folder [default: build/seed-SEED].")
