@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .check import check
 from .config import ACTIVATION_NAMES
 from .errors import RnnsheetsError
 from .generate import build_files, draw_all, make_request, write_files
@@ -120,3 +121,33 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         raise CleanError(str(e)) from None
     click.echo(f"wrote {', '.join(sorted(files))} to {out} ({len(variants)} variant"
                f"{'s' if len(variants) != 1 else ''}, seed {seed})")
+
+
+@main.command(name="check")
+@click.argument("path", type=click.Path(path_type=Path))
+def check_command(path: Path) -> None:
+    """Prove a build folder, or audit a hand-made key.
+
+    PATH is a build folder: every answer in answers.json is solved again from
+    its params, every number in key.tex and worksheet.tex is compared with a
+    fresh render (a worksheet that prints an answer is named), and each PDF is
+    checked to be built from its current .tex.
+
+    PATH is a --spec file whose exercises carry "answers" (your own key):
+    each answer is compared with the true value; answers rounded to the
+    decimals they show are accepted, and a wrong one names the first wrong
+    step of the working.
+
+    Exit status 0 when everything holds, 1 when something does not.
+    """
+    try:
+        report = check(path)
+    except RnnsheetsError as e:
+        raise CleanError(str(e)) from None
+    for line in report.notes:
+        click.echo(f"note: {line}")
+    for line in report.problems:
+        click.echo(f"MISMATCH: {line}")
+    click.echo(report.summary())
+    if not report.ok:
+        raise SystemExit(1)

@@ -44,7 +44,7 @@ def draw_all(req: Request) -> list[Variant]:
 
 def answers_json(req: Request, variants: list[Variant]) -> bytes:
     """answers.json as bytes: stable key order, UTF-8, one trailing newline."""
-    doc = answers_document(req.seed, variants)
+    doc = answers_document(req.seed, variants, req.settings["sheet"])
     return (dumps(doc) + "\n").encode("utf-8")
 
 

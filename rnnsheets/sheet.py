@@ -60,11 +60,16 @@ def draw_variant(seed: int, variant_id: str, settings: dict,
     return Variant(variant_id, vseed, f"{seed}-{variant_id}", exercises, name)
 
 
-def answers_document(seed: int, variants: Sequence[Variant]) -> dict:
+#: The title-block settings recorded in answers.json, so a build can be rendered again.
+SHEET_FIELDS = ("title", "course", "date")
+
+
+def answers_document(seed: int, variants: Sequence[Variant], sheet: dict) -> dict:
     """The content of answers.json."""
     return {
         "schema": SCHEMA,
         "generator": f"rnnsheets {__version__}",
         "seed": seed,
+        "sheet": {k: sheet[k] for k in SHEET_FIELDS},
         "variants": [v.to_json() for v in variants],
     }

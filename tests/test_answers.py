@@ -110,3 +110,10 @@ def _bump(v):
     if isinstance(v, list):
         return [_bump(v[0]), *v[1:]]
     return v + Fraction(1, 1000)
+
+
+def test_order_lists_every_answer_field():
+    """ORDER (used to find a hand key's first wrong step) names every field a solver returns."""
+    for seed in range(20):
+        for ex in draw_variant(seed, "1", _settings(seed)).exercises:
+            assert list(ex.answers) == [f for f in REGISTRY[ex.kind].ORDER if f in ex.answers]

@@ -12,6 +12,9 @@ from .base import Params
 
 KIND = "bigram"
 TITLE = "A bigram language model"
+STEP_FIELDS = ()
+FINAL = ("T", "likelihood")
+ORDER = ("vocab", "sequence", "counts", "row_totals", "T", "factors", "likelihood")
 BOUNDARY = ("<s>", "</s>")
 
 

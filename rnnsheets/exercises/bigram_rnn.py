@@ -14,6 +14,9 @@ from .base import Params, first_size
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"
+STEP_FIELDS = ()
+FINAL = ("W", "V", "b", "C", "o")
+ORDER = ("W", "V", "b", "C", "check", "o")
 _RANGE = {"sigmoid": "(0, 1)", "tanh": "(-1, 1)", "relu": "(0, inf)"}
 
 

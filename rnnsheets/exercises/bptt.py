@@ -10,6 +10,12 @@ from .base import Params
 
 KIND = "bptt"
 TITLE = "Backpropagation through time"
+#: Forward quantities by step; backward ones are computed from the last step back.
+STEP_FIELDS = ("z", "h", "o", "dsigma", "step_loss")
+BACKWARD_FIELDS = ("dL_do", "dL_dh", "dL_dz")
+FINAL = ("loss", "dW", "dV", "db", "dC", "n_terms", "d_o0_d_W_entry")
+ORDER = ("z", "h", "o", "dsigma", "step_loss", "loss", "dL_do", "dL_dh", "dL_dz", "dW", "dV",
+         "db", "dC", "n_terms", "expansions", "d_o0_d_W_entry")
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:

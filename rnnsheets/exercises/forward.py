@@ -13,6 +13,10 @@ from .base import Params, first_size, redraw
 
 KIND = "forward"
 TITLE = "The RNN forward step"
+#: Answers indexed by time step, and the ones a student hands in as final.
+STEP_FIELDS = ("Wx", "Vh", "z", "h", "o")
+FINAL = ("h", "o")
+ORDER = ("Wx", "Vh", "z", "h", "o")
 
 
 def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n_out: int,
