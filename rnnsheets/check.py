@@ -97,6 +97,9 @@ def check_build(folder: Path) -> Report:
         leaks = {} if key else _answer_prints(variants)
         _compare_tex(tex, fresh, leaks, report)
         _check_pdf(folder / f"{name}.pdf", tex, report)
+        if len(variants) > 1 and (folder / f"{name}.pdf").exists():
+            for v in variants:
+                _check_pdf(folder / "variants" / v.id / f"{name}.pdf", tex, report, v.code)
     return report
 
 
@@ -263,23 +266,36 @@ def _printed(x, places: int) -> str:
     return numfmt.plain(x, places)
 
 
-_KEYWORDS = re.compile(rb"/Keywords \(rnnsheets-source-md5 ([0-9A-Fa-f]{32})\)")
+_KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)")
+_STAMP = re.compile(r"^rnnsheets-source-md5 ([0-9A-Fa-f]{32})(?: variant (.*))?$")
 
 
-def _check_pdf(pdf: Path, tex: Path, report: Report) -> None:
-    """A PDF is current when the MD5 pdfTeX recorded is the MD5 of its .tex now."""
+def pdf_stamp(data: bytes) -> tuple[str, str | None] | None:
+    """(source MD5, variant code or None) recorded in a PDF's Keywords, if any."""
+    for m in _KEYWORDS.finditer(data):
+        text = re.sub(rb"\\([0-7]{1,3})", lambda e: bytes([int(e.group(1), 8)]), m.group(1))
+        if s := _STAMP.match(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1")):
+            return s.group(1).lower(), s.group(2)
+    return None
+
+
+def _check_pdf(pdf: Path, tex: Path, report: Report, variant: str | None = None) -> None:
+    """A PDF is current when the MD5 recorded in it is the MD5 of its .tex now."""
     if not pdf.exists():
         report.notes.append(f"{pdf}: not present, not checked")
         return
-    m = _KEYWORDS.search(pdf.read_bytes())
-    if m is None:
-        report.problems.append(f"{pdf.name}: no source checksum recorded; rebuild it from "
+    name = pdf.relative_to(tex.parent).as_posix()
+    stamp = pdf_stamp(pdf.read_bytes())
+    if stamp is None:
+        report.problems.append(f"{name}: no source checksum recorded; rebuild it from "
                                f"{tex.name} with pdflatex")
         return
     report.count("PDFs")
-    if m.group(1).decode().lower() != hashlib.md5(tex.read_bytes()).hexdigest():
-        report.problems.append(f"{pdf.name}: not built from the current {tex.name} "
-                               f"(rebuild it: pdflatex {tex.name})")
+    if stamp[0] != hashlib.md5(tex.read_bytes()).hexdigest():
+        how = "generate the build again" if variant else f"rebuild it: pdflatex {tex.name}"
+        report.problems.append(f"{name}: not built from the current {tex.name} ({how})")
+    if stamp[1] != variant:
+        report.problems.append(f"{name}: holds variant {stamp[1]}, expected {variant}")
 
 
 # --- hand-made keys ------------------------------------------------------------

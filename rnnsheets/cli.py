@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from pathlib import Path
 
 import click
@@ -10,7 +12,8 @@ from . import __version__
 from .check import check
 from .config import ACTIVATION_NAMES
 from .errors import RnnsheetsError
-from .generate import build_files, draw_all, make_request, write_files
+from .generate import build_files, draw_all, make_request
+from .output import publish, refuse_foreign
 
 
 class CleanError(click.ClickException):
@@ -98,12 +101,24 @@ def main() -> None:
 @click.option("--decimals", type=click.IntRange(1, 10), default=None,
               help="Decimals printed for tanh/sigmoid answers [default: 4].")
 @click.option("--no-pdf", is_flag=True, help="Write answers.json and the .tex sources only.")
+@click.option("--variants", type=int, default=None,
+              help="A class set of N variants, ids 1..N, each with its own numbers.")
+@click.option("--roster", type=click.Path(path_type=Path), default=None,
+              help="A class set from a CSV file with a header row and columns id and name "
+                   "(others ignored): a variant per student, drawn from (seed, id) alone.")
+@click.option("--force", is_flag=True,
+              help="Build into an --out folder that holds files rnnsheets did not write "
+                   "(they are kept).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
-             decimals, no_pdf) -> None:
+             decimals, no_pdf, variants, roster, force, quiet) -> None:
     """Draw a sheet from a seed, solve it, and write it into the output folder.
 
     Writes worksheet.pdf and key.pdf (with their .tex sources, which compile on
     their own with pdflatex) and answers.json, every answer in full precision.
+    A class set (--variants or --roster) puts every variant in the combined
+    PDFs, each on a fresh sheet, an answer grid at the end of the key, and each
+    variant's own PDFs in variants/<id>/.
     """
     if seed is None:
         if spec is None:
@@ -113,14 +128,45 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
     try:
         req = make_request(seed, config, spec,
-                           _overrides(activation, hidden, steps, k, orientation, decimals))
-        variants = draw_all(req)
-        files = build_files(req, variants, pdf=not no_pdf)
-        write_files(out, files)
+                           _overrides(activation, hidden, steps, k, orientation, decimals),
+                           variants, roster)
+        refuse_foreign(out, force)  # before the build, not after it
+        n = len(req.variant_ids)
+        show = n > 1 and not quiet and sys.stderr.isatty()
+        with _progress(show, n * (1 if no_pdf else 3)) as bar:
+            lock = threading.Lock()
+
+            def tick(k: int) -> None:
+                with lock:
+                    bar.update(k)
+
+            drawn = draw_all(req, progress=tick)
+            files = build_files(req, drawn, pdf=not no_pdf, progress=tick)
+        publish(out, files, force)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
-    click.echo(f"wrote {', '.join(sorted(files))} to {out} ({len(variants)} variant"
-               f"{'s' if len(variants) != 1 else ''}, seed {seed})")
+    pdfs = sum(name.endswith(".pdf") for name in files)
+    click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {seed}), "
+               f"answers.json, 2 .tex, {pdfs} PDF{'s' if pdfs != 1 else ''}")
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _progress(show: bool, total: int):
+    """A progress bar on stderr, or nothing."""
+    if not show:
+        return _NoBar()
+    return click.progressbar(length=total, label="building", file=sys.stderr,
+                             show_pos=False, show_percent=True)
 
 
 @main.command(name="check")

@@ -7,6 +7,7 @@ formula sits next to its derivative.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +29,8 @@ class Activation:
         if self.name == "identity":
             return z.copy()
         if self.name == "relu":
+            if z.dtype != object:
+                return np.maximum(z, 0.0)
             return _map(lambda v: v if v > 0 else 0 * v, z)
         z = np.asarray(z, dtype=float)
         if self.name == "tanh":
@@ -85,12 +88,16 @@ def _map(fn, a: np.ndarray) -> np.ndarray:
 def exact_array(values) -> np.ndarray:
     """Nested lists of numbers as an object array of Fractions."""
     a = np.array(values, dtype=object)
-    return _map(Fraction, a) if a.size else a
+    return _map(_as_fraction, a) if a.size else a
+
+
+def _as_fraction(v) -> Fraction:
+    return v if type(v) is Fraction else Fraction(v)
 
 
 def float_array(values) -> np.ndarray:
     """Nested lists of numbers as a float64 array."""
-    return np.array(_map(float, np.array(values, dtype=object)), dtype=float)
+    return np.array(values, dtype=object).astype(float)
 
 
 # --- part 1: the forward step ------------------------------------------------
@@ -262,7 +269,8 @@ class Term:
     factors: tuple[Factor, ...]
 
 
-def bptt_expansion(N: int) -> list[Term]:
+@functools.cache
+def bptt_expansion(N: int) -> tuple[Term, ...]:
     """dL/dW for outputs o_0..o_{N-1} as its N(N+1)/2 chain-rule terms.
 
     Term (j, k<j): dL/do_j * do_j/dh_{j-1} * prod_{m=j-1..k+1} dh_m/dh_{m-1} * dh_k/dW;
@@ -277,7 +285,7 @@ def bptt_expansion(N: int) -> list[Term]:
                 chain = tuple(Factor("dh/dh", m) for m in range(j - 1, k, -1))
                 factors = (Factor("dL/do", j), Factor("do/dh", j), *chain, Factor("dh/dW", k))
             terms.append(Term(j, k, factors))
-    return terms
+    return tuple(terms)
 
 
 def n_terms(N: int) -> int:

@@ -12,7 +12,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
@@ -44,36 +47,88 @@ def tex_environment() -> dict[str, str]:
     return env
 
 
-def compile_many(sources: dict[str, str], timeout: float = TIMEOUT) -> dict[str, bytes]:
-    """PDF bytes for each ``{name: latex source}``, built side by side in a temporary folder."""
+@dataclass
+class Built:
+    """A compiled document: its PDF, and the pages each variant spans (1-based, inclusive)."""
+
+    pdf: bytes
+    spans: list[tuple[int, int]]
+
+
+_MARK = re.compile(r"^rnnsheets-variant-(start|end) (\d+) (\d+)$")
+
+
+def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
+                 progress: Callable[[int], None] | None = None,
+                 finished: Callable[[str, Built], None] | None = None) -> dict[str, Built]:
+    """Compile each ``{name: latex source}``, side by side, in a temporary folder.
+
+    ``progress(n)`` is called as each document finishes typesetting n more variants;
+    ``finished(name, built)`` as soon as each document is done, while others still run.
+    """
     exe = pdflatex()
     env = tex_environment()
     with tempfile.TemporaryDirectory(prefix="rnnsheets-tex-") as tmp:
         folder = Path(tmp)
-        procs = {}
+        procs: dict[str, subprocess.Popen] = {}
+        readers = []
         try:
             for name, source in sources.items():
                 (folder / f"{name}.tex").write_text(source, encoding="utf-8")
-                procs[name] = subprocess.Popen(
+                procs[name] = proc = subprocess.Popen(
                     [exe, "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                      "-file-line-error", f"{name}.tex"],
-                    cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL, start_new_session=True)
+                    cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, start_new_session=True, text=True,
+                    encoding="utf-8", errors="replace")
+                reader = threading.Thread(target=_follow, args=(proc, progress), daemon=True)
+                reader.start()
+                readers.append(reader)
             deadline = time.monotonic() + timeout
-            for name, proc in procs.items():
-                try:
-                    proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
+            built: dict[str, Built] = {}
+            while len(built) < len(procs):
+                if time.monotonic() > deadline:
+                    name = next(n for n in procs if n not in built)
                     raise BuildError(f"{name}.tex: TeX did not finish within {timeout:.0f} s "
-                                     "(stopped)") from None
-            for name, proc in procs.items():
-                if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
-                    raise BuildError(f"{name}.tex: LaTeX failed: {first_error(folder, name)}")
-            return {name: (folder / f"{name}.pdf").read_bytes() for name in sources}
+                                     "(stopped)")
+                for name, proc in procs.items():
+                    if name in built or proc.poll() is None:
+                        continue
+                    if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
+                        raise BuildError(f"{name}.tex: LaTeX failed: "
+                                         f"{first_error(folder, name)}")
+                    built[name] = Built((folder / f"{name}.pdf").read_bytes(),
+                                        _spans(folder, name))
+                    if finished is not None:
+                        finished(name, built[name])
+                time.sleep(0.01)
+            return {name: built[name] for name in sources}
         finally:
             for proc in procs.values():
                 if proc.poll() is None:
                     _kill(proc)
+            for reader in readers:
+                reader.join(timeout=5)
+
+
+def _follow(proc: subprocess.Popen, progress: Callable[[int], None] | None) -> None:
+    """Drain a TeX run's terminal output, reporting each finished variant."""
+    for line in proc.stdout:
+        if progress is not None and line.startswith("rnnsheets-variant-end"):
+            progress(1)
+
+
+def _spans(folder: Path, name: str) -> list[tuple[int, int]]:
+    starts: dict[int, int] = {}
+    spans = []
+    for line in (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace").splitlines():
+        if m := _MARK.match(line.strip()):
+            index, page = int(m.group(2)), int(m.group(3))
+            if m.group(1) == "start":
+                starts[index] = page
+            else:
+                spans.append((starts[index], page))
+    return spans
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -53,12 +54,7 @@ def encode(value):
     Floats stay floats at full precision. Containers are encoded recursively.
     """
     if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return value.numerator
-        as_float = float(value)
-        if Fraction(repr(as_float)) == value:
-            return as_float  # its shortest decimal is the exact value
-        return f"{value.numerator}/{value.denominator}"
+        return _encode_fraction(value)
     if isinstance(value, dict):
         return {k: encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -68,6 +64,16 @@ def encode(value):
     if isinstance(value, (np.floating,)):
         return float(value)
     return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_fraction(value: Fraction):
+    if value.denominator == 1:
+        return value.numerator
+    as_float = float(value)
+    if Fraction(repr(as_float)) == value:
+        return as_float  # its shortest decimal is the exact value
+    return f"{value.numerator}/{value.denominator}"
 
 
 def decode_exact(value):

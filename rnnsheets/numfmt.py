@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 
+@functools.lru_cache(maxsize=65536)
 def terminating_digits(x: Fraction) -> int | None:
     """Decimal places of x if its decimal expansion ends, else None."""
     d = x.denominator
@@ -50,6 +52,7 @@ def approx_places(x: Fraction, minimum: int = 3) -> int:
     return places
 
 
+@functools.lru_cache(maxsize=65536)
 def plain(x, places: int) -> str:
     """Plain text of a number: exact decimal, "p/q", or a float to ``places`` decimals."""
     if isinstance(x, bool):

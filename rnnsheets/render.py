@@ -106,6 +106,19 @@ def matrix(ctx, m: Sequence[Sequence], fmt=_entry) -> Tex:
 
 
 @jinja2.pass_context
+def inline_vector(ctx, v: Sequence) -> Tex:
+    """A vector written inline as a tuple, (a, b)."""
+    return Tex("(" + ", ".join(number(ctx, e) for e in v) + ")")
+
+
+@jinja2.pass_context
+def small_matrix(ctx, m: Sequence[Sequence]) -> Tex:
+    """A matrix small enough for a line of text."""
+    body = r" \\ ".join(" & ".join(_entry(ctx, e) for e in r) for r in m)
+    return Tex(r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)")
+
+
+@jinja2.pass_context
 def matrix_approx(ctx, m: Sequence[Sequence]) -> Tex:
     """A matrix of decimal approximations."""
     return matrix(ctx, m, approx)
@@ -139,6 +152,21 @@ def word(token: str) -> Tex:
     return Tex(rf"\texttt{{{escape(token)}}}")
 
 
+class FirstSeen:
+    """Tells a template whether it meets a key for the first time in this document,
+    so each figure's TikZ source is written once and reused after that."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def first(self, key: str) -> bool:
+        """True the first time ``key`` is asked about."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja environment (built once): LaTeX-safe delimiters, StrictUndefined, our filters."""
@@ -153,7 +181,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(n=number, na=number_approx, approx=approx, col=column, row=row,
                        mat=matrix, matapprox=matrix_approx, partial=partial, chain=chain,
-                       words=words, word=word, tex=Tex)
+                       words=words, word=word, tex=Tex, tup=inline_vector,
+                       smallmat=small_matrix)
     return env
 
 
@@ -172,6 +201,7 @@ def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> s
     env = environment()
     sheet = settings["sheet"]
     return env.get_template("sheet.tex.j2").render(
-        key=key, title=sheet["title"], course=sheet["course"], date=sheet["date"],
+        key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
+        date=sheet["date"],
         variants=[{"variant": v, "parts": exercise_views(v)} for v in variants],
     )

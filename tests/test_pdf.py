@@ -122,8 +122,8 @@ def test_key_shows_fractions_with_decimals(builds):
 def test_no_pdf_writes_sources_only(tmp_path):
     r = CliRunner().invoke(main, ["generate", "--seed", "5", "--out", str(tmp_path), "--no-pdf"])
     assert r.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json", "key.tex",
-                                                          "worksheet.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".rnnsheets-manifest", "answers.json", "key.tex", "worksheet.tex"]
 
 
 def test_missing_tex_is_a_clear_message(tmp_path, monkeypatch):

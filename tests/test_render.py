@@ -66,7 +66,7 @@ def test_pdf_sweep(tex):
         sources[f"w{seed}"] = render_document(v, s, False)
         sources[f"k{seed}"] = render_document(v, s, True)
     pdfs = compile_many(sources)
-    assert all(p.startswith(b"%PDF") for p in pdfs.values())
+    assert all(b.pdf.startswith(b"%PDF") for b in pdfs.values())
 
 
 def test_title_block_is_configurable():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from .. import core
 from ..config import ACTIVATION_NAMES, grid
 from ..errors import InputError
@@ -45,24 +47,37 @@ def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n
         p.update(given)
         return p
 
-    return redraw(make, lambda p: bool(given.keys() >= _DRAWN) or _pleasant(p), "an RNN")
+    if given.keys() >= _DRAWN:
+        return make()
+    return redraw(make, lambda p: _pleasant(p, validate=bool(given)), "an RNN")
 
 
 _DRAWN = {"W", "V", "b", "C", "h_init", "x", "activation"}
 
 
-def _pleasant(params: dict) -> bool:
-    """For ReLU: no pre-activation at exactly 0; every step and every unit active somewhere."""
+#: Below this, a float pre-activation may be an exact 0: redraw rather than risk it.
+_NEAR_ZERO = 1e-9
+
+
+def _pleasant(params: dict, validate: bool) -> bool:
+    """For ReLU: no pre-activation at 0; every step and every unit active somewhere.
+
+    A quick float pass decides (the grid's true values are 0 or far from it, and
+    anything within _NEAR_ZERO of 0 is redrawn); the exact solve comes after.
+    ``validate``: some params came from the user and may be malformed.
+    """
+    if params.get("activation") != "relu":
+        return True
     try:
-        p = parse(params, "")
+        p = parse(params, "") if validate else params
     except InputError:
         return True  # keep it: parse reports the user's mistake
-    if p["activation"] != "relu":
-        return True
-    fw = run(p)
-    return (all(v != 0 for z in fw.z for v in z)
-            and all(any(v != 0 for v in h) for h in fw.h)
-            and all(any(h[i] != 0 for h in fw.h) for i in range(len(fw.h[0]))))
+    W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
+    fw = core.forward(W, V, b, C, h0, [core.float_array(x) for x in p["x"]],
+                      core.ACTIVATIONS["relu"])
+    z, h = np.array(fw.z), np.array(fw.h)
+    return bool((np.abs(z) > _NEAR_ZERO).all() and (h > 0).any(axis=1).all()
+                and (h > 0).any(axis=0).all())
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:

@@ -1,0 +1,160 @@
+"""Class sets: a variant per student, each on its own sheet of paper, cut into per-variant PDFs."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdftext import text
+
+from rnnsheets.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _variants(folder: Path) -> dict[str, dict]:
+    doc = json.loads((folder / "answers.json").read_text())
+    return {v["id"]: v for v in doc["variants"]}
+
+
+def test_roster_edits_change_no_one_else(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("id,name,email\ns1,Ada Lovelace,ada@x\ns2,Alan Turing,al@x\ns3,Grace Hopper,g@x\n")
+    b = tmp_path / "b.csv"  # reordered, one removed, one added, a column dropped
+    b.write_text("name,id\nGrace Hopper,s3\nEmmy Noether,s9\nAda Lovelace,s1\n")
+    assert run("generate", "--seed", 5, "--roster", a, "--out", tmp_path / "A", "--no-pdf",
+               "-q").exit_code == 0
+    assert run("generate", "--seed", 5, "--roster", b, "--out", tmp_path / "B", "--no-pdf",
+               "-q").exit_code == 0
+    va, vb = _variants(tmp_path / "A"), _variants(tmp_path / "B")
+    assert list(vb) == ["s3", "s9", "s1"]
+    for sid in ("s1", "s3"):
+        assert va[sid] == vb[sid]
+    assert va["s1"]["name"] == "Ada Lovelace"
+    # the same student next term, alone: the same numbers
+    c = tmp_path / "c.csv"
+    c.write_text("id,name\ns3,Grace Hopper\n")
+    assert run("generate", "--seed", 5, "--roster", c, "--out", tmp_path / "C", "--no-pdf",
+               "-q").exit_code == 0
+    assert _variants(tmp_path / "C")["s3"] == va["s3"]
+
+
+def test_numbered_variants_match_roster_ids(tmp_path):
+    assert run("generate", "--seed", 8, "--variants", 3, "--out", tmp_path / "n", "--no-pdf",
+               "-q").exit_code == 0
+    r = tmp_path / "r.csv"
+    r.write_text("id,name\n2,Someone\n")
+    assert run("generate", "--seed", 8, "--roster", r, "--out", tmp_path / "r", "--no-pdf",
+               "-q").exit_code == 0
+    n, one = _variants(tmp_path / "n"), _variants(tmp_path / "r")
+    assert list(n) == ["1", "2", "3"]
+    assert n["2"]["exercises"] == one["2"]["exercises"]
+
+
+@pytest.fixture(scope="module")
+def classset(tex, tmp_path_factory):
+    d = tmp_path_factory.mktemp("cs")
+    roster = d / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"st{i},Student Number{i}\n" for i in range(1, 6)))
+    out = d / "out"
+    r = run("generate", "--seed", 2024, "--roster", roster, "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _pages(pdf: Path) -> list[str]:
+    n = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for p in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("doc", ["worksheet", "key"])
+def test_headers_parity_and_slices(classset, doc):
+    pages = _pages(classset / f"{doc}.pdf")
+    ids = [f"st{i}" for i in range(1, 6)]
+    starts = []
+    for n, page in enumerate(pages, start=1):
+        if not page.strip():
+            continue  # a blank page that keeps the next variant on a fresh sheet
+        head = page.splitlines()[0]
+        if "Answer grid" in head:
+            assert doc == "key"
+            continue
+        code = next(sid for sid in ids if f"Variant 2024-{sid} · Student Number" in head)
+        if not starts or starts[-1][0] != code:
+            starts.append((code, n))
+    assert [c for c, _ in starts] == ids
+    for _, first in starts:
+        assert first % 2 == 1, "every variant starts on the front of a sheet"
+    bounds = [first for _, first in starts] + [len(pages) + 1]
+    for (sid, first), nxt in zip(starts, bounds[1:]):
+        body = [p for p in pages[first - 1:nxt - 1] if p.strip() and "Answer grid" not in p]
+        own = _pages(classset / "variants" / sid / f"{doc}.pdf")
+        assert own == body, f"{sid}/{doc}.pdf differs from its slice"
+
+
+def test_key_ends_with_an_answer_grid(classset):
+    pages = _pages(classset / "key.pdf")
+    grid = " ".join(p for p in pages if "Answer grid" in p)
+    for i in range(1, 6):
+        assert f"Variant 2024-st{i}" in grid
+    worksheet = " ".join(_pages(classset / "worksheet.pdf"))
+    assert "Answer grid" not in worksheet
+
+
+def test_class_set_passes_check_and_compiles_alone(classset, tmp_path):
+    r = run("check", classset)
+    assert r.exit_code == 0, r.output
+    assert "10 PDFs" not in r.output and "12 PDFs" in r.output  # 2 combined + 5 x 2 cut
+    for doc in ("worksheet", "key"):
+        (tmp_path / f"{doc}.tex").write_bytes((classset / f"{doc}.tex").read_bytes())
+        p = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                            f"{doc}.tex"], cwd=tmp_path, capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=300)
+        assert p.returncode == 0, p.stdout[-1500:]
+        assert text(tmp_path / f"{doc}.pdf") == text(classset / f"{doc}.pdf")
+
+
+def test_quiet_when_not_a_terminal(tmp_path):
+    r = run("generate", "--seed", 1, "--variants", 4, "--out", tmp_path / "o", "--no-pdf")
+    assert r.exit_code == 0
+    assert r.output.strip().splitlines() == [r.output.strip()]
+    assert r.output.startswith("wrote ")
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal, a class set shows a progress bar on stderr; --quiet removes it."""
+    exe = str(Path(sys.executable).parent / "rnnsheets")
+    outputs = {}
+    for quiet in ([], ["--quiet"]):
+        master, slave = pty.openpty()
+        p = subprocess.Popen([exe, "generate", "--seed", "1", "--variants", "30", "--no-pdf",
+                              "--out", str(tmp_path / f"o{len(quiet)}"), *quiet],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        p.wait(timeout=120)
+        os.close(master)
+        assert p.returncode == 0
+        outputs[bool(quiet)] = err.decode(errors="replace")
+    assert "building" in outputs[False] and "100%" in outputs[False]
+    assert outputs[True] == ""
