@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -71,6 +72,13 @@ class OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="rnnsheets")
 def main() -> None:
     """Fresh worksheets and right answer keys for teaching recurrent neural networks."""
+    # A polite kill (SIGTERM) unwinds like Ctrl-C: TeX is stopped, temporary files removed.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()
@@ -145,6 +153,9 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         publish(out, files, force)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {out} is as it was before", err=True)
+        raise SystemExit(130) from None
     pdfs = sum(name.endswith(".pdf") for name in files)
     click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {seed}), "
                f"answers.json, 2 .tex, {pdfs} PDF{'s' if pdfs != 1 else ''}")

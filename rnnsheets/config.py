@@ -56,8 +56,8 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
                     raise InputError(f"{where}: {section}.{key}",
                                      "unknown setting; expected one of "
                                      + ", ".join(settings[section]))
-                settings[section][key] = _checked(f"{where}: {section}.{key}", key, value,
-                                                  settings[section][key])
+                loc = f"--{key}" if where == "option" else f"{where}: {section}.{key}"
+                settings[section][key] = _checked(loc, key, value, settings[section][key])
     for section in ("bigram",):
         s = settings[section]
         if s["min_sentences"] > s["max_sentences"]:
@@ -71,12 +71,20 @@ def read_toml(path: Path) -> dict:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), f"cannot read: {getattr(e, 'strerror', None) or e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(str(path), f"cannot read: not UTF-8 text (byte 0x{e.object[e.start]:02x} "
+                         f"at position {e.start})") from None
+    except OSError as e:
+        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise InputError(str(path), f"not valid TOML: {e}") from None
+        raise InputError(str(path), f"not valid TOML: {toml_message(e, text)}") from None
+
+
+def toml_message(err: tomllib.TOMLDecodeError, text: str) -> str:
+    """tomllib's message, with a line number even for errors at the end of the file."""
+    return str(err).replace("(at end of document)", f"(at the end, line {text.count(chr(10)) + 1})")
 
 
 def _checked(where: str, key: str, value, default):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
 from importlib import resources
@@ -30,13 +31,34 @@ _ESCAPES = {
     "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "\"": r"\textquotedbl{}",
     "`": r"\textasciigrave{}", "'": r"\textquotesingle{}", "-": r"-{}",
 }
-_ESCAPE_RE = re.compile("|".join(re.escape(c) for c in _ESCAPES))
+
+
+# Non-ASCII characters pdfLaTeX prints with T1/TS1 fonts (LaTeX's t1enc.dfu and ts1enc.dfu).
+_TYPESET = """00A0-00AC 00AE-00B7 00B9-0125 0128-0137 0139-013E 0141-0148 014A-0165 0168-017E 0192
+01C4-01D4 01E2-01E3 01E6-01EB 01F0 01F4-01F5 0218-021B 0232-0233 0237 02C7 02D8-02D9 02DB
+02DD 0E3F 1E02-1E03 1E0D 1E1E-1E21 1E25 1E30-1E31 1E37 1E43 1E45 1E47 1E5B 1E63 1E6D
+1E8E-1E91 1E9E 1EF2-1EF3 2010-2016 2018-201A 201C-201E 2020-2022 2030-2031 2039-203B 203D
+2044 204E 2052 20A1 20A4 20A6 20A9 20AB-20AC 20B1 2103 2116-2117 211E 2120 2122 2126-2127
+212E 2190-2193 2329-232A 2422-2423 25E6 25EF 266A 27E8-27E9 3008-3009 FB00-FB06"""
+_TYPESETTABLE = frozenset(
+    c for r in _TYPESET.split()
+    for c in range(int(r.split("-")[0], 16), int(r.split("-")[-1], 16) + 1))
 
 
 def escape(text: str) -> Tex:
-    """Text printed literally by LaTeX (special characters and control characters made safe)."""
-    text = "".join(c if c.isprintable() else " " for c in str(text))
-    return Tex(_ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text))
+    """Text printed literally by LaTeX: special characters made safe, control characters
+    blanked, and characters the fonts lack shown as their code point (U+5B57)."""
+    out = []
+    for c in unicodedata.normalize("NFC", str(text)):
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif not c.isprintable():
+            out.append(" ")
+        elif ord(c) < 128 or ord(c) in _TYPESETTABLE:
+            out.append(c)
+        else:
+            out.append(rf"\codepoint{{{ord(c):04X}}}")
+    return Tex("".join(out))
 
 
 def _finalize(value):

@@ -6,7 +6,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from .config import read_toml
+from .config import read_toml, toml_message
 from .errors import InputError
 from .exercises import REGISTRY
 from .sheet import Planned
@@ -23,13 +23,16 @@ def read_data(path: Path) -> dict:
         raise InputError(str(path), "no such file") from None
     except IsADirectoryError:
         raise InputError(str(path), "is a folder, expected a JSON or TOML file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), f"cannot read: {getattr(e, 'strerror', None) or e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(str(path), f"cannot read: not UTF-8 text (byte 0x{e.object[e.start]:02x} "
+                         f"at position {e.start})") from None
+    except OSError as e:
+        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
     if path.suffix.lower() != ".json" and not text.lstrip().startswith("{"):
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
-            raise InputError(str(path), f"not valid TOML: {e}") from None
+            raise InputError(str(path), f"not valid TOML: {toml_message(e, text)}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
