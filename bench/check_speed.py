@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 
 from rnnsheets.check import check
-from rnnsheets.generate import build_files, draw_all, make_request, write_files
+from rnnsheets.generate import build_files, draw_all, make_request
+from rnnsheets.output import publish
 
 
 def build(folder: Path, n: int) -> None:
     req = make_request(2024)
     req.variant_ids = tuple(str(i) for i in range(1, n + 1))
-    write_files(folder, build_files(req, draw_all(req)))
+    publish(folder, build_files(req, draw_all(req)))
 
 
 def timed(folder: Path, repeat: int = 3) -> float:

@@ -12,6 +12,8 @@ import difflib
 import hashlib
 import json
 import re
+import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +22,10 @@ from . import numfmt
 from .entries import entries, is_number
 from .errors import InputError
 from .exercises import REGISTRY, Exercise, solve
+from .formats import html, moodle, qti
+from .formats.common import asked
 from .numbers import decode_exact, encode, to_fraction
+from .questions import cells, tolerance
 from .render import render_document
 from .sheet import SCHEMA, Variant
 from .spec import read_data
@@ -100,7 +105,42 @@ def check_build(folder: Path) -> Report:
         if len(variants) > 1 and (folder / f"{name}.pdf").exists():
             for v in variants:
                 _check_pdf(folder / "variants" / v.id / f"{name}.pdf", tex, report, v.code)
+    _check_quizzes(folder, variants, report)
     return report
+
+
+def _check_quizzes(folder: Path, variants: list[Variant], report: Report) -> None:
+    """Every answer in moodle.xml, canvas-qti.zip and sheet.html against the computed one."""
+    expected = {}
+    for a in asked(variants):
+        for suffix, value in cells(a.question.value) if a.question.value is not None else ():
+            expected[a.id + suffix] = (value, tolerance(value, a.exercise.exact,
+                                                        a.exercise.tolerance))
+    for driver, key in ((moodle, lambda k: k), (qti, qti.item_key), (html, lambda k: k)):
+        path = folder / driver.FILE
+        if not path.exists():
+            continue
+        try:
+            found = driver.read(path.read_bytes())
+        except (ET.ParseError, zipfile.BadZipFile, AttributeError, KeyError, ValueError,
+                TypeError) as e:  # a file that cannot be parsed is a finding, not a crash
+            report.problems.append(f"{driver.FILE}: cannot be read: {e}")
+            continue
+        want = {key(k): v for k, v in expected.items()}
+        for ident, (value, tol) in want.items():
+            report.count(f"answers in {driver.FILE}")
+            if ident not in found:
+                report.problems.append(f"{driver.FILE}: {ident}: missing, computed {_show(value)}")
+                continue
+            got, got_tol = found[ident]
+            if abs(got - float(value)) > 1e-9 * max(1.0, abs(float(value))):
+                report.problems.append(f"{driver.FILE}: {ident}: says {got!r}, computed "
+                                       f"{_show(value)}")
+            elif abs(got_tol - tol) > 1e-9 * max(1.0, tol):
+                report.problems.append(f"{driver.FILE}: {ident}: tolerance {got_tol!r}, "
+                                       f"expected {tol!r}")
+        for ident in found.keys() - want.keys():
+            report.problems.append(f"{driver.FILE}: {ident}: no such answer in answers.json")
 
 
 def _recheck_variant(v: dict, index: int, report: Report) -> Variant:

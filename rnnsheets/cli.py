@@ -13,6 +13,7 @@ from . import __version__
 from .check import check
 from .config import ACTIVATION_NAMES
 from .errors import RnnsheetsError
+from .formats import parse_formats
 from .generate import build_files, draw_all, make_request
 from .output import publish, refuse_foreign
 
@@ -108,7 +109,11 @@ def _interrupt(signum, frame) -> None:
               help="How the bigram table reads: row = previous word [default: row].")
 @click.option("--decimals", type=click.IntRange(1, 10), default=None,
               help="Decimals printed for tanh/sigmoid answers [default: 4].")
-@click.option("--no-pdf", is_flag=True, help="Write answers.json and the .tex sources only.")
+@click.option("--format", "formats", default="pdf", show_default=True,
+              help="Comma list of outputs: pdf (worksheet and key, with their .tex), tex "
+                   "(sources only), moodle (moodle.xml), qti (canvas-qti.zip), html "
+                   "(sheet.html, self-contained, with answer checking).")
+@click.option("--no-pdf", is_flag=True, help="Same as --format tex: no TeX run.")
 @click.option("--variants", type=int, default=None,
               help="A class set of N variants, ids 1..N, each with its own numbers.")
 @click.option("--roster", type=click.Path(path_type=Path), default=None,
@@ -119,7 +124,7 @@ def _interrupt(signum, frame) -> None:
                    "(they are kept).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
-             decimals, no_pdf, variants, roster, force, quiet) -> None:
+             decimals, formats, no_pdf, variants, roster, force, quiet) -> None:
     """Draw a sheet from a seed, solve it, and write it into the output folder.
 
     Writes worksheet.pdf and key.pdf (with their .tex sources, which compile on
@@ -138,10 +143,13 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         req = make_request(seed, config, spec,
                            _overrides(activation, hidden, steps, k, orientation, decimals),
                            variants, roster)
+        chosen = parse_formats(formats)
+        if no_pdf:
+            chosen = tuple(dict.fromkeys("tex" if f == "pdf" else f for f in chosen))
         refuse_foreign(out, force)  # before the build, not after it
         n = len(req.variant_ids)
         show = n > 1 and not quiet and sys.stderr.isatty()
-        with _progress(show, n * (1 if no_pdf else 3)) as bar:
+        with _progress(show, n * (3 if "pdf" in chosen else 1)) as bar:
             lock = threading.Lock()
 
             def tick(k: int) -> None:
@@ -149,16 +157,21 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
                     bar.update(k)
 
             drawn = draw_all(req, progress=tick)
-            files = build_files(req, drawn, pdf=not no_pdf, progress=tick)
+            files = build_files(req, drawn, chosen, progress=tick)
         publish(out, files, force)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
     except KeyboardInterrupt:
         click.echo(f"interrupted: {out} is as it was before", err=True)
         raise SystemExit(130) from None
-    pdfs = sum(name.endswith(".pdf") for name in files)
     click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {seed}), "
-               f"answers.json, 2 .tex, {pdfs} PDF{'s' if pdfs != 1 else ''}")
+               f"{_summary(files)}")
+
+
+def _summary(files: dict) -> str:
+    pdfs = sum(name.endswith(".pdf") for name in files)
+    names = [f for f in files if "/" not in f and not f.endswith(".pdf")]
+    return ", ".join(names + ([f"{pdfs} PDF{'s' if pdfs != 1 else ''}"] if pdfs else []))
 
 
 class _NoBar:

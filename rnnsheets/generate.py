@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing as mp
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_settings
 from .errors import InputError
-from .latex import compile_many
-from .pdfcut import slice_pdf
-from .pdfcut import stamp as _stamp
-from .render import render_document
+from .formats import Job, build
 from .roster import read_roster
 from .sheet import Planned, Variant, answers_document, draw_variant
 from .spec import load_spec
@@ -88,61 +82,11 @@ def dumps(value, indent: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class _KeyInAnotherProcess:
-    """Renders the key on the second core while this process does the rest.
-
-    The child is forked with the variants already in memory, so only the finished
-    text travels back. Small builds, and systems without fork, render in-process.
-    """
-
-    MIN_VARIANTS = 64
-    _job: tuple | None = None
-
-    def __init__(self, variants: list[Variant], settings: dict) -> None:
-        self.args = (variants, settings)
-        self.pool = None
-        self.future = None
-
-    def __enter__(self):
-        if len(self.args[0]) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
-            _KeyInAnotherProcess._job = self.args
-            self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
-            self.future = self.pool.submit(_render_forked_key)
-        return self
-
-    def result(self) -> str:
-        if self.future is not None:
-            return self.future.result()
-        return render_document(*self.args, key=True)
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        _KeyInAnotherProcess._job = None
-
-
-def _render_forked_key() -> str:
-    variants, settings = _KeyInAnotherProcess._job
-    return render_document(variants, settings, key=True)
-
-
-def build_files(req: Request, variants: list[Variant], pdf: bool = True,
+def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] = ("pdf",),
                 progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """Everything a build folder holds: answers.json, the two .tex sources, their PDFs,
-    and for a class set each variant's own PDFs under ``variants/<id>/``."""
-    with _KeyInAnotherProcess(variants, req.settings) as key:
-        sources = {"worksheet": render_document(variants, req.settings, key=False)}
-        files = {"answers.json": answers_json(req, variants)}
-        sources["key"] = key.result()
-    files.update({f"{name}.tex": src.encode("utf-8") for name, src in sources.items()})
-    if not pdf:
-        return files
-    def finished(name: str, built) -> None:  # cut one document while TeX runs the other
-        files[f"{name}.pdf"] = built.pdf
-        if len(variants) > 1:
-            md5 = hashlib.md5(files[f"{name}.tex"]).hexdigest().upper()
-            for v, pages in zip(variants, slice_pdf(built.pdf, built.spans), strict=True):
-                files[f"variants/{v.id}/{name}.pdf"] = _stamp(pages, md5, v.code)
-
-    compile_many(sources, progress=progress, finished=finished)
+    """answers.json and the files of each output format (pdf: the .tex sources, their
+    PDFs, and for a class set each variant's own PDFs under ``variants/<id>/``)."""
+    job = Job(req.seed, req.settings, variants, progress)
+    files = {"answers.json": answers_json(req, variants)}
+    files.update(build(job, formats))
     return dict(sorted(files.items()))

@@ -8,15 +8,13 @@ word can never become a TeX command.
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Sequence
-from fractions import Fraction
 from importlib import resources
 
 import jinja2
 
-from . import numfmt
+from . import texmath
 from .exercises import REGISTRY
 from .sheet import Variant
 
@@ -71,97 +69,74 @@ def _finalize(value):
     raise TypeError(f"templates print text and formatted numbers only, not {value!r}")
 
 
+def _places(ctx) -> int:
+    return ctx.get("places", 4)
+
+
 @jinja2.pass_context
-def number(ctx, x, slashed: bool = False) -> Tex:
+def number(ctx, x) -> Tex:
     """A number in math mode: exact decimals, non-terminating rationals as fractions."""
-    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        sign = "-" if x < 0 else ""
-        if slashed:
-            return Tex(f"{sign}{abs(x.numerator)}/{x.denominator}")
-        return Tex(rf"{sign}\tfrac{{{abs(x.numerator)}}}{{{x.denominator}}}")
-    return Tex(numfmt.plain(x, ctx.get("places", 4)))
-
-
-def _entry(ctx, x) -> Tex:
-    """A matrix entry: fractions written p/q, at full size and one line high."""
-    return number(ctx, x, slashed=True)
+    return Tex(texmath.number(x, _places(ctx)))
 
 
 @jinja2.pass_context
 def number_approx(ctx, x) -> Tex:
     """A number, with a decimal approximation after a non-terminating fraction."""
-    text = number(ctx, x)
-    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return Tex(rf"{text} \approx {numfmt.rounded(x, numfmt.approx_places(x))}")
-    return text
+    return Tex(texmath.number_approx(x, _places(ctx)))
 
 
 @jinja2.pass_context
 def approx(ctx, x) -> Tex:
     """Only the decimal approximation (3 places, more for small values) of an exact value."""
-    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return Tex(numfmt.rounded(x, numfmt.approx_places(x)))
-    return number(ctx, x)
-
-
-def _bmatrix(rows: list[list[str]]) -> Tex:
-    body = r" \\ ".join(" & ".join(r) for r in rows)
-    return Tex(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
+    return Tex(texmath.approx(x, _places(ctx)))
 
 
 @jinja2.pass_context
-def column(ctx, v: Sequence, fmt=_entry) -> Tex:
-    """A column vector."""
-    return _bmatrix([[fmt(ctx, e)] for e in v])
+def column(ctx, v: Sequence) -> Tex:
+    """A column vector (endless fractions written p/q, one line high)."""
+    return Tex(texmath.column(v, _places(ctx)))
 
 
 @jinja2.pass_context
 def row(ctx, v: Sequence) -> Tex:
     """A row vector."""
-    return _bmatrix([[_entry(ctx, e) for e in v]])
+    return Tex(texmath.row(v, _places(ctx)))
 
 
 @jinja2.pass_context
-def matrix(ctx, m: Sequence[Sequence], fmt=_entry) -> Tex:
+def matrix(ctx, m: Sequence[Sequence]) -> Tex:
     """A matrix, rows as given."""
-    return _bmatrix([[fmt(ctx, e) for e in r] for r in m])
+    return Tex(texmath.matrix(m, _places(ctx)))
 
 
 @jinja2.pass_context
 def inline_vector(ctx, v: Sequence) -> Tex:
     """A vector written inline as a tuple, (a, b)."""
-    return Tex("(" + ", ".join(number(ctx, e) for e in v) + ")")
+    return Tex("(" + ", ".join(texmath.number(e, _places(ctx)) for e in v) + ")")
 
 
 @jinja2.pass_context
 def small_matrix(ctx, m: Sequence[Sequence]) -> Tex:
     """A matrix small enough for a line of text."""
-    body = r" \\ ".join(" & ".join(_entry(ctx, e) for e in r) for r in m)
+    body = r" \\ ".join(" & ".join(texmath.number(e, _places(ctx), slashed=True) for e in r)
+                         for r in m)
     return Tex(r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)")
 
 
 @jinja2.pass_context
 def matrix_approx(ctx, m: Sequence[Sequence]) -> Tex:
     """A matrix of decimal approximations."""
-    return matrix(ctx, m, approx)
-
-
-_PARTIAL = re.compile(r"^d(\w+?)(?:_(\d+))?/d(\w+?)(?:_(-?\d+))?$")
+    return Tex(texmath.bmatrix([[texmath.approx(e, _places(ctx)) for e in r] for r in m]))
 
 
 def partial(text: str) -> Tex:
     """Shorthand like ``do_2/dh_1`` as a LaTeX fraction of partials."""
-    m = _PARTIAL.match(text)
-    if not m:
-        raise ValueError(f"not a partial: {text}")
-    top = m.group(1) + (f"_{{{m.group(2)}}}" if m.group(2) else "")
-    bottom = m.group(3) + (f"_{{{m.group(4)}}}" if m.group(4) else "")
-    return Tex(rf"\frac{{\partial {top}}}{{\partial {bottom}}}")
+    return Tex(texmath.partial(text))
 
 
 def chain(factors: Sequence[str]) -> Tex:
     """A chain-rule term: its partials side by side."""
-    return Tex(r"\,".join(partial(f) for f in factors))
+    return Tex(texmath.chain(factors))
 
 
 def words(tokens: Sequence[str]) -> Tex:

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live and poppler from the
-# distribution's packages, then a virtual environment .venv with rnnsheets and
+# Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live, poppler and Chromium from
+# the distribution's packages, then a virtual environment .venv with rnnsheets and
 # its test tools. Safe to run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# TeX Live builds the PDFs; poppler reads them back in tests; Chromium runs the HTML tests.
 debs="latexmk texlive-latex-base texlive-latex-recommended texlive-pictures lmodern poppler-utils"
+debs="$debs chromium chromium-driver"
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   debs="$debs python3 python3-venv python3-pip"
 fi

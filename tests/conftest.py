@@ -18,3 +18,26 @@ def tex():
             pytest.fail(f"CI must run the PDF tests, but {', '.join(missing)} is not installed")
         pytest.skip(f"not installed: {', '.join(missing)}")
     return True
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Selenium; required in CI, skipped elsewhere if absent."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_exe = shutil.which("chromedriver")
+    if not (chromium and driver_exe):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests, but chromium/chromedriver is missing")
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1100,1400"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_exe), options=opts)
+    yield driver
+    driver.quit()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .. import bank, core
+from .. import bank, core, texmath
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
+from ..questions import Question, Statement
 from ..stream import Stream
 from .base import Params
 
@@ -110,3 +111,37 @@ def view(ex) -> dict:
         "column": p["orientation"] == "column",
         "has_fraction": any(terminating_digits(v) is None for r in a["T"] for v in r),
     }
+
+
+def statement(ex) -> Statement:
+    """The corpus, the smoothing and which way the table reads."""
+    p = ex.params
+    way = ("each column is a previous word a and each row a next word b (columns sum to 1)"
+           if p["orientation"] == "column" else
+           "each row is a previous word a and each column a next word b (rows sum to 1)")
+    text = (r"A bigram model with add-\(k\) smoothing, \(k = " + texmath.number(p["k"], 4)
+            + r"\): \(P(b \mid a) = (\operatorname{count}(a\,b) + k) / (\operatorname{count}"
+            r"(a\,\cdot) + k\,|V|)\). Corpus: " + " / ".join(" ".join(s) for s in p["corpus"])
+            + (" (each sentence wrapped in <s> … </s>)" if p["boundaries"] else "")
+            + f". The vocabulary is ordered by first appearance; in the table T, {way}.")
+    return Statement(text, ())
+
+
+def questions(ex) -> list[Question]:
+    """The smoothed table T and the query's likelihood."""
+    a, v, d = ex.answers, view(ex), ex.decimals
+    counts = texmath.matrix(v["counts"], d)
+    table = (
+        rf"\text{{counts}} = {counts}",
+        r"\text{denominators: } " + ", ".join(texmath.number(x, d) for x in v["denominators"]),
+        rf"T = {texmath.matrix(a['T'], d)}",
+    )
+    seq = " ".join(a["sequence"])
+    product = r" \cdot ".join(texmath.number(f["p"], d) for f in v["pairs"])
+    return [
+        Question("T", "Give the smoothed transition table T (vocabulary in order: "
+                 + ", ".join(a["vocab"]) + ").", a["T"], table),
+        Question("likelihood", f"What probability does the model give the sequence “{seq}”?",
+                 a["likelihood"],
+                 (rf"P = {product} = {texmath.number_approx(a['likelihood'], d)}",)),
+    ]

@@ -6,11 +6,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import bank, core
+from .. import bank, core, texmath
 from ..config import ACTIVATION_NAMES
 from ..numbers import to_plain
+from ..questions import Question, Statement
 from ..stream import Stream
 from .base import Params, first_size
+from .forward import ACTIVATION_TEXT
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"
@@ -114,3 +116,29 @@ def view(ex) -> dict:
                     "o": ex.answers["o"][t]} for t, x in enumerate(p.get("x") or [])],
         "inverse": core.ACTIVATIONS[p["activation"]].inverse_name,
     }
+
+
+def statement(ex) -> Statement:
+    """The table to imitate, with its words and orientation."""
+    p = ex.params
+    way = "columns" if p["orientation"] == "column" else "rows"
+    text = (r"Design an RNN (\(h_t = \sigma(W x_t + V h_{t-1} + b)\), \(o_t = C h_t\), "
+            + ACTIVATION_TEXT[p["activation"]] + ") whose output on a one-hot word \\(x_t\\) is "
+            f"the bigram distribution of the next word. Words, in order: "
+            f"{', '.join(p['vocab'])}; the {way} of T are the previous word.")
+    return Statement(text, (rf"T = {texmath.matrix(p['T'], ex.decimals)}",))
+
+
+def questions(ex) -> list[Question]:
+    """W of the design, and the outputs on the input sequence."""
+    a, d, v = ex.answers, ex.decimals, view(ex)
+    source = "T" if ex.params["orientation"] == "column" else r"T^{\top}"
+    design = (rf"W = \sigma^{{-1}}({source}) = {texmath.matrix(a['W'], d)},\quad V = 0,\ b = 0,"
+              r"\ C = I",)
+    out = [Question("W", r"Give \(W\) (with \(V = 0\), \(b = 0\), \(C = I\)).", a["W"], design)]
+    for s in v["inputs"]:
+        out.append(Question(f"o_{s['t']}", rf"Run it on \(x_{{{s['t']}}} = "
+                            rf"{texmath.row(s['x'], d)}^\top\): give \(o_{{{s['t']}}}\).",
+                            s["o"], (rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}}) = "
+                                     rf"{texmath.column(s['o'], d)}",)))
+    return out

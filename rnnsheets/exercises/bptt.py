@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .. import core
+from .. import core, texmath
 from ..numbers import to_plain
+from ..questions import Figure, Question, Statement
 from ..stream import Stream
 from . import forward
 from .base import Params
@@ -118,4 +119,63 @@ def view(ex) -> dict:
                   else "column" if all(c == 0 for c in col) else "nonzero")
         out["entry"] = {"i": i, "j": j, "x0j": x0j, "dsigma": d0i, "C_col": col,
                         "reason": reason, "value": a["d_o0_d_W_entry"]}
+    return out
+
+
+def statement(ex) -> Statement:
+    """Tokens, the loss, the RNN's numbers."""
+    p = ex.params
+    N = len(p["x"]) - 1
+    text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\); the RNN of part 1 (with "
+            + forward.ACTIVATION_TEXT[p["activation"]]
+            + r") reads \(x_0, \dots, x_{N-1}\) and \(o_t\) predicts \(x_{t+1}\). Loss: "
+            r"\(L = \sum_{t=0}^{N-1} \lVert x_{t+1} - o_t \rVert^2\). Shorthand: "
+            r"\(\partial o_j/\partial W\) is the direct term (\(h_{j-1}\) held fixed), "
+            r"\(\partial o_j/\partial h_{j-1}\) means "
+            r"\(\partial o_j/\partial h_j \cdot \partial h_j/\partial h_{j-1}\).")
+    return Statement(text, forward.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
+
+
+def questions(ex) -> list[Question]:
+    """The expansions (symbolic), the loss, the four gradients and the W entry."""
+    a, d, v = ex.answers, ex.decimals, view(ex)
+    tm = texmath
+    out = []
+    for e in v["expansions"]:
+        lines = [r"\frac{\partial L}{\partial W} = "
+                 + " + ".join(tm.chain(t["factors"]) for t in e["terms"])]
+        figs = tuple(Figure(tuple(e["steps"]), t["output"], t["step"],
+                            f"j = {t['output']}, k = {t['step']}") for t in e["terms"])
+        out.append(Question(f"expansion_{e['N']}", rf"Write \(\partial L/\partial W\) for "
+                            rf"\(N = {e['N']}\) as a sum of chain-rule products.", None,
+                            tuple(lines), figs, f"{e['n_terms']} terms"))
+    out.append(Question("n_terms", r"How many terms does the expansion have for the "
+                        rf"\(N = {v['N']}\) of this sheet?", a["n_terms"],
+                        (rf"\tfrac{{N(N+1)}}{{2}} = {a['n_terms']}",)))
+    forward_lines = tuple(
+        rf"z_{{{s['t']}}} = {tm.column(s['z'], d)},\ h_{{{s['t']}}} = {tm.column(s['h'], d)},"
+        rf"\ o_{{{s['t']}}} = {tm.column(s['o'], d)},\ \lVert x_{{{s['next']}}} - o_{{{s['t']}}}"
+        rf"\rVert^2 = {tm.number_approx(s['step_loss'], d)}" for s in v["steps"])
+    backward_lines = tuple(
+        rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}} = {tm.column(s['dL_do'], d)},\ "
+        rf"\frac{{\partial L}}{{\partial h_{{{s['t']}}}}} = {tm.column(s['dL_dh'], d)},\ "
+        rf"\frac{{\partial L}}{{\partial z_{{{s['t']}}}}} = {tm.column(s['dL_dz'], d)}"
+        for s in reversed(v["steps"]))
+    out.append(Question("loss", r"Compute the loss \(L\).", a["loss"],
+                        (*forward_lines, rf"L = {tm.number_approx(a['loss'], d)}")))
+    sums = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^\top",
+            "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^\top",
+            "db": r"\sum_t \frac{\partial L}{\partial z_t}",
+            "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^\top"}
+    for name, formula in sums.items():
+        out.append(Question(name, rf"Compute \(\partial L / \partial {name[1]}\).", a[name],
+                            (*backward_lines, rf"\frac{{\partial L}}{{\partial {name[1]}}} = "
+                             rf"{formula} = {tm.value(a[name], d)}")))
+    if "entry" in v:
+        en = v["entry"]
+        i, j = en["i"], en["j"]
+        prompt = rf"Compute \(\partial o_0 / \partial W_{{{i},{j}}}\)."
+        line = (rf"\frac{{\partial o_0}}{{\partial W_{{{i},{j}}}}} = C_{{:,{i}}}\,"
+                rf"\sigma'(z_{{0,{i}}})\,x_{{0,{j}}} = {tm.column(en['value'], d)}")
+        out.append(Question("d_o0_d_W_entry", prompt, en["value"], (line,)))
     return out

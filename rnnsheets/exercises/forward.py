@@ -6,10 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import core
+from .. import core, texmath
 from ..config import ACTIVATION_NAMES, grid
 from ..errors import InputError
 from ..numbers import to_plain
+from ..questions import Figure, Question, Statement
 from ..stream import Stream
 from .base import Params, first_size, redraw
 
@@ -148,3 +149,48 @@ def view(ex) -> dict:
         {"t": t, "prev": t - 1, "x": p["x"][t], "h_prev": h_prev[t], "Wx": a["Wx"][t],
          "Vh": a["Vh"][t], "z": a["z"][t], "h": a["h"][t], "o": a["o"][t]}
         for t in range(len(p["x"]))]}
+
+
+ACTIVATION_TEXT = {
+    "relu": r"\(\sigma(z) = \max(0, z)\), the ReLU",
+    "identity": r"\(\sigma(z) = z\), the identity",
+    "tanh": r"\(\sigma(z) = \tanh z\)",
+    "sigmoid": r"\(\sigma(z) = 1/(1 + e^{-z})\), the sigmoid",
+}
+
+
+def rnn_given(p: dict, places: int, xs_label: str = "x") -> tuple[str, ...]:
+    """The RNN's parameters and inputs as display math lines."""
+    tm = texmath
+    return (
+        rf"W = {tm.matrix(p['W'], places)},\quad V = {tm.matrix(p['V'], places)},\quad "
+        rf"b = {tm.column(p['b'], places)},\quad C = {tm.matrix(p['C'], places)},\quad "
+        rf"h_{{-1}} = {tm.column(p['h_init'], places)}",
+        r",\quad ".join(rf"{xs_label}_{{{t}}} = {tm.column(x, places)}"
+                        for t, x in enumerate(p["x"])),
+    )
+
+
+def statement(ex) -> Statement:
+    """What part 1 gives: the equations, the parameters, the inputs, the unrolled network."""
+    p = ex.params
+    text = (r"An RNN reads \(x_0, x_1, \dots\) one at a time: \(h_t = \sigma(W x_t + V h_{t-1} "
+            r"+ b)\), \(o_t = C h_t\), with " + ACTIVATION_TEXT[p["activation"]] + ".")
+    return Statement(text, rnn_given(p, ex.decimals), Figure(tuple(range(len(p["x"])))))
+
+
+def questions(ex) -> list[Question]:
+    """h_t and o_t for each step, each with the step worked out."""
+    tm, d = texmath, ex.decimals
+    out = []
+    for s in view(ex)["steps"]:
+        t, prev = s["t"], s["prev"]
+        steps = (
+            rf"z_{{{t}}} = W x_{{{t}}} + V h_{{{prev}}} + b = {tm.column(s['Wx'], d)} + "
+            rf"{tm.column(s['Vh'], d)} + {tm.column(ex.params['b'], d)} = {tm.column(s['z'], d)}",
+            rf"h_{{{t}}} = \sigma(z_{{{t}}}) = {tm.column(s['h'], d)}",
+            rf"o_{{{t}}} = C h_{{{t}}} = {tm.column(s['o'], d)}",
+        )
+        out.append(Question(f"h_{t}", rf"Compute \(h_{{{t}}}\).", s["h"], steps[:2]))
+        out.append(Question(f"o_{t}", rf"Compute \(o_{{{t}}}\).", s["o"], steps))
+    return out

@@ -1,0 +1,51 @@
+"""Output drivers, side by side over the same solved exercises.
+
+A driver is a module with ``NAME`` and ``files(job) -> {relative path: bytes}``.
+A new format is one module here and one line in :data:`DRIVERS`; the core never changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from ..errors import InputError
+from ..sheet import Variant
+
+
+@dataclass
+class Job:
+    """What every driver reads: the seed, the settings, the solved variants."""
+
+    seed: int
+    settings: dict
+    variants: list[Variant]
+    progress: object = None
+    cache: dict = field(default_factory=dict)  # work shared between drivers (e.g. .tex sources)
+
+
+from . import html, moodle, pdf, qti, tex  # noqa: E402  (drivers import Job)
+
+DRIVERS: dict[str, ModuleType] = {m.NAME: m for m in (pdf, tex, moodle, qti, html)}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """A comma list of format names, checked; pdf implies its tex sources."""
+    names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    if not names:
+        raise InputError("--format", f"expected a comma list of {', '.join(DRIVERS)}")
+    for n in names:
+        if n not in DRIVERS:
+            raise InputError("--format", f"unknown format {n!r}; expected a comma list of "
+                             + ", ".join(DRIVERS))
+    if "pdf" in names and "tex" in names:
+        names = tuple(n for n in names if n != "tex")
+    return names
+
+
+def build(job: Job, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of every requested format."""
+    files: dict[str, bytes] = {}
+    for name in formats:
+        files.update(DRIVERS[name].files(job))
+    return files

@@ -1,0 +1,47 @@
+"""What the on-screen drivers share: every question of a build, with its place and id."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..exercises import REGISTRY, Exercise
+from ..questions import Question, Statement
+from ..sheet import Variant
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question where it stands: variant, part number, exercise, statement."""
+
+    variant: Variant
+    part: int
+    exercise: Exercise
+    statement: Statement
+    question: Question
+
+    @property
+    def id(self) -> str:
+        """Stable id: variant code, part and question, e.g. ``42-1:p1:o_1``."""
+        return f"{self.variant.code}:p{self.part}:{self.question.id}"
+
+
+def asked(variants: list[Variant]) -> Iterator[Asked]:
+    """Every question of every variant, in sheet order."""
+    for v in variants:
+        for n, ex in enumerate(v.exercises, start=1):
+            module = REGISTRY[ex.kind]
+            st = module.statement(ex)
+            for q in module.questions(ex):
+                yield Asked(v, n, ex, st, q)
+
+
+def math_html(text: str) -> str:
+    """Escape text for HTML; LaTeX math inside \\( \\) stays for MathJax (escaped as text)."""
+    return html.escape(text, quote=False)
+
+
+def display(lines) -> str:
+    """Display-math lines for MathJax, HTML-escaped."""
+    return "".join(f"<p>\\[{html.escape(line, quote=False)}\\]</p>" for line in lines)

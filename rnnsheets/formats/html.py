@@ -1,0 +1,83 @@
+"""sheet.html: one self-contained page (MathML, inline SVG, no network) where every
+answer hides behind "Show solution" and typed answers are checked against their tolerance."""
+
+from __future__ import annotations
+
+import functools
+import html as _html
+import re
+from importlib import resources
+
+import jinja2
+from latex2mathml.converter import convert
+from markupsafe import Markup
+
+from ..exercises import REGISTRY
+from ..questions import cells, decimal, tolerance
+from . import svg
+
+NAME = "html"
+FILE = "sheet.html"
+_INLINE = re.compile(r"\\\((.+?)\\\)")
+
+
+def mathml(latex: str, display: bool = False) -> Markup:
+    """LaTeX math as MathML."""
+    return Markup(convert(latex, display="block" if display else "inline"))
+
+
+def rich(text: str) -> Markup:
+    """Text with inline \\( \\) math: the text escaped, the math as MathML."""
+    out, last = [], 0
+    for m in _INLINE.finditer(text):
+        out.append(_html.escape(text[last:m.start()]))
+        out.append(mathml(m.group(1)))
+        last = m.end()
+    out.append(_html.escape(text[last:]))
+    return Markup("".join(out))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("rnnsheets.templates"))),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+    env.filters.update(rich=rich, math=lambda s: mathml(s, display=True),
+                       svg=lambda f, init=True: Markup(svg.unrolled(f, init)))
+    return env
+
+
+def files(job) -> dict[str, bytes]:
+    """sheet.html."""
+    variants = []
+    for v in job.variants:
+        parts = []
+        for n, ex in enumerate(v.exercises, start=1):
+            module = REGISTRY[ex.kind]
+            qs = []
+            for q in module.questions(ex):
+                entries = [] if q.value is None else [
+                    {"id": f"{v.code}:p{n}:{q.id}{suffix}", "label": f"{q.id}{suffix}",
+                     "answer": decimal(x), "tol": repr(tolerance(x, ex.exact, ex.tolerance))}
+                    for suffix, x in cells(q.value)]
+                matrix = isinstance(q.value, list) and isinstance(q.value[0], list)
+                cols = len(q.value[0]) if matrix else 1
+                qs.append({"q": q, "entries": entries, "cols": cols})
+            parts.append({"number": n, "title": module.TITLE, "statement": module.statement(ex),
+                          "questions": qs})
+        variants.append({"variant": v, "parts": parts})
+    sheet = job.settings["sheet"]
+    page = _environment().get_template("sheet.html.j2").render(
+        title=sheet["title"], course=sheet["course"], date=sheet["date"], variants=variants)
+    return {FILE: page.encode("utf-8")}
+
+
+_INPUT = re.compile(r'<input [^>]*data-id="([^"]+)"[^>]*data-answer="([^"]+)"[^>]*'
+                    r'data-tol="([^"]+)"')
+
+
+def read(data: bytes) -> dict[str, tuple[float, float]]:
+    """Every answer in a sheet.html: {"<question id><cell>": (value, tolerance)}."""
+    return {_html.unescape(i): (float(v), float(t))
+            for i, v, t in _INPUT.findall(data.decode("utf-8"))}

@@ -1,0 +1,63 @@
+"""The LaTeX sources: worksheet.tex and key.tex, each compiling on its own."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+
+from ..render import render_document
+from ..sheet import Variant
+
+NAME = "tex"
+
+
+def sources(job) -> dict[str, str]:
+    """{"worksheet": ..., "key": ...}, rendered once per job."""
+    if "tex" not in job.cache:
+        with _KeyInAnotherProcess(job.variants, job.settings) as key:
+            worksheet = render_document(job.variants, job.settings, key=False)
+            job.cache["tex"] = {"worksheet": worksheet, "key": key.result()}
+    return job.cache["tex"]
+
+
+def files(job) -> dict[str, bytes]:
+    """worksheet.tex and key.tex."""
+    return {f"{name}.tex": src.encode("utf-8") for name, src in sources(job).items()}
+
+
+class _KeyInAnotherProcess:
+    """Renders the key on the second core while this process renders the worksheet.
+
+    The child is forked with the variants already in memory, so only the finished
+    text travels back. Small builds, and systems without fork, render in-process.
+    """
+
+    MIN_VARIANTS = 64
+    _job: tuple | None = None
+
+    def __init__(self, variants: list[Variant], settings: dict) -> None:
+        self.args = (variants, settings)
+        self.pool = None
+        self.future = None
+
+    def __enter__(self):
+        if len(self.args[0]) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
+            _KeyInAnotherProcess._job = self.args
+            self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+            self.future = self.pool.submit(_render_forked_key)
+        return self
+
+    def result(self) -> str:
+        if self.future is not None:
+            return self.future.result()
+        return render_document(*self.args, key=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        _KeyInAnotherProcess._job = None
+
+
+def _render_forked_key() -> str:
+    variants, settings = _KeyInAnotherProcess._job
+    return render_document(variants, settings, key=True)

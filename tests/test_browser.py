@@ -1,0 +1,49 @@
+"""sheet.html in a real headless Chromium: it renders, its math shows, answers get feedback."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from rnnsheets.cli import main
+
+
+def test_sheet_in_a_browser(browser, tmp_path):
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["generate", "--seed", "3", "--format", "html", "--out",
+                                  str(out)])
+    assert r.exit_code == 0, r.output
+    browser.get((out / "sheet.html").as_uri())
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Recurrent neural networks by hand"
+    assert len(browser.find_elements(By.TAG_NAME, "h3")) == 4
+
+    # MathML is laid out: a matrix is taller than a line of text
+    sizes = browser.execute_script(
+        "var m = document.querySelector('mtable').closest('math').getBoundingClientRect();"
+        "var t = document.querySelector('p').getBoundingClientRect();"
+        "return [m.width, m.height, parseFloat(getComputedStyle(document.body).lineHeight)];")
+    assert sizes[0] > 50 and sizes[1] > sizes[2]
+
+    boxes = browser.find_elements(By.CSS_SELECTOR, ".answer")
+    first, second = boxes[0], boxes[1]
+    inputs = first.find_elements(By.TAG_NAME, "input")
+    assert all(i.accessible_name for i in inputs)  # every input has a label
+    for i in inputs:
+        i.send_keys(i.get_attribute("data-answer"))
+    first.find_element(By.CSS_SELECTOR, "button.check").click()
+    assert first.find_element(By.CSS_SELECTOR, ".feedback").text == "Right: within tolerance."
+
+    wrong = second.find_elements(By.TAG_NAME, "input")
+    for i in wrong:
+        i.send_keys(str(float(i.get_attribute("data-answer")) + 1))
+    wrong[-1].send_keys(Keys.ENTER)  # Enter checks too, no mouse needed
+    assert second.find_element(By.CSS_SELECTOR, ".feedback").text.startswith(
+        "Not within tolerance")
+
+    summary = browser.find_element(By.CSS_SELECTOR, "details summary")
+    details = summary.find_element(By.XPATH, "..")
+    assert details.get_attribute("open") is None
+    summary.send_keys(Keys.ENTER)  # keyboard opens the solution
+    assert details.get_attribute("open") is not None
+    browser.save_screenshot(str(tmp_path / "sheet.png"))

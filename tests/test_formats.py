@@ -1,0 +1,212 @@
+"""Moodle XML, Canvas QTI and the HTML sheet: parsed back and checked against answers.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rnnsheets.cli import main
+from rnnsheets.numbers import decode_exact
+
+QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fmt") / "out"
+    r = run("generate", "--seed", 5, "--variants", 3, "--activation", "tanh", "--format",
+            "moodle,qti,html,tex", "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def expected(out: Path) -> dict[str, float]:
+    """Every numeric answer from answers.json, keyed as the quiz formats name them,
+    written from the spec's fields directly (not through the package's questions)."""
+    doc = json.loads((out / "answers.json").read_text())
+    want = {}
+
+    def put(key, value):
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            for i, r in enumerate(value):
+                for j, x in enumerate(r):
+                    want[f"{key}[{i}][{j}]"] = float(Fraction(x)) if isinstance(x, str) else x
+        elif isinstance(value, list):
+            for i, x in enumerate(value):
+                want[f"{key}[{i}]"] = float(Fraction(x)) if isinstance(x, str) else x
+        else:
+            want[key] = float(Fraction(value)) if isinstance(value, str) else value
+
+    for v in doc["variants"]:
+        for n, e in enumerate(v["exercises"], start=1):
+            a, base = e["answers"], f"{v['code']}:p{n}:"
+            if e["kind"] == "forward":
+                for t, (h, o) in enumerate(zip(a["h"], a["o"])):
+                    put(f"{base}h_{t}", h)
+                    put(f"{base}o_{t}", o)
+            elif e["kind"] == "bigram":
+                put(base + "T", a["T"])
+                put(base + "likelihood", a["likelihood"])
+            elif e["kind"] == "bigram_rnn":
+                put(base + "W", a["W"])
+                for t, o in enumerate(a.get("o", [])):
+                    put(f"{base}o_{t}", o)
+            else:
+                for f in ("n_terms", "loss", "dW", "dV", "db", "dC", "d_o0_d_W_entry"):
+                    put(base + f, a[f])
+    return {k: float(v) for k, v in want.items()}
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def test_moodle_xml(build):
+    root = ET.parse(build / "moodle.xml").getroot()
+    assert root.tag == "quiz"
+    questions = root.findall("question")
+    assert questions[0].get("type") == "category"
+    assert questions[0].findtext("category/text") == "$course$/top/rnnsheets/seed 5"
+    got = {}
+    for q in questions[1:]:
+        ident = q.findtext("idnumber")
+        assert re.match(r"^5-\d:p\d:", ident), ident  # variant and seed in every idnumber
+        assert "\\(" in q.findtext("questiontext/text")
+        assert q.findtext("generalfeedback/text").startswith("<p>\\[")
+        if q.get("type") == "numerical":
+            got[ident] = float(q.findtext("answer/text"))
+            assert float(q.findtext("answer/tolerance")) > 0
+        else:
+            assert q.get("type") == "cloze"
+            text = q.findtext("questiontext/text")
+            fields = re.findall(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}", text)
+            rows = text.split("</tr>")[:-1]
+            matrix = 'class="rnnsheets matrix"' in text
+            k = 0
+            for i, row in enumerate(rows):
+                for j, (v, _) in enumerate(re.findall(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}", row)):
+                    got[ident + (f"[{i}][{j}]" if matrix else f"[{i}]")] = float(v)
+                    k += 1
+            assert k == len(fields)
+    want = expected(build)
+    assert got.keys() == want.keys()
+    for k in want:
+        assert _close(got[k], want[k]), k
+
+
+def test_canvas_qti(build):
+    z = zipfile.ZipFile(build / "canvas-qti.zip")
+    names = set(z.namelist())
+    manifest = ET.fromstring(z.read("imsmanifest.xml"))
+    hrefs = [f.get("href") for f in manifest.iter("{http://www.imsglobal.org/xsd/imsccv1p1/"
+                                                     "imscp_v1p1}file")]
+    assert hrefs and all(h in names for h in hrefs)
+    assessments = [n for n in names if n.endswith(".xml") and "/" in n
+                   and not n.endswith("assessment_meta.xml")]
+    assert len(assessments) == 3  # one quiz per variant
+    got = {}
+    for name in assessments:
+        root = ET.fromstring(z.read(name))
+        for item in root.iter(QTI + "item"):
+            fields = {f.findtext(QTI + "fieldlabel"): f.findtext(QTI + "fieldentry")
+                      for f in item.iter(QTI + "qtimetadatafield")}
+            assert fields["question_type"] == "numerical_question"
+            ident = item.get("ident")
+            k = int(ident.split("~e")[1]) if "~e" in ident else 0
+            value = float(item.find(f".//{QTI}varequal").text)
+            lo, hi = (float(item.find(f".//{QTI}{t}").text) for t in ("vargte", "varlte"))
+            assert lo <= value <= hi
+            assert value == 0 or abs(value) >= 1e-4, "Canvas would round it to 0"
+            got[ident.split("~e")[0]] = value / 10**k
+    want = {re.sub(r"[^A-Za-z0-9_.-]", "_", k): v for k, v in expected(build).items()}
+    assert got.keys() == want.keys()
+    for k in want:
+        assert _close(got[k], want[k]), k
+
+
+def test_html_is_self_contained_and_accessible(build):
+    page = (build / "sheet.html").read_text()
+    assert not re.search(r"""(src|href)=["']?https?:""", page)
+    assert "<script src" not in page and "<link" not in page
+    assert page.count("<math") > 50 and "<svg" in page
+    assert re.search(r"<h1>.*</h1>", page) and "<h2" in page and "<h3" in page
+    inputs = re.findall(r"<label>([^<]+) <input ([^>]+)>", page)
+    assert inputs and all("data-answer" in attrs for _, attrs in inputs)
+    got = {m[0]: float(m[1]) for m in re.findall(r'data-id="([^"]+)" data-answer="([^"]+)"', page)}
+    want = expected(build)
+    assert got.keys() == want.keys()
+    for k in want:
+        assert _close(got[k], want[k]), k
+
+
+def _tamper(data: bytes, pattern: str) -> bytes:
+    text = data.decode()
+    m = re.search(pattern, text)
+    assert m
+    return (text[:m.start(1)] + "0.123456" + text[m.end(1):]).encode()
+
+
+def test_check_covers_the_quiz_formats(build, tmp_path):
+    assert run("check", build).exit_code == 0
+    for name in ("moodle.xml", "sheet.html", "canvas-qti.zip"):
+        copy = tmp_path / name.replace(".", "_")
+        shutil.copytree(build, copy)
+        if name == "canvas-qti.zip":
+            old = zipfile.ZipFile(build / name)
+            with zipfile.ZipFile(copy / name, "w") as new:
+                for item in old.infolist():
+                    data = old.read(item)
+                    if item.filename.endswith(".xml") and b"<varequal" in data:
+                        data = _tamper(data, r"<varequal [^>]*>(-?[0-9.]+)</varequal>")
+                    new.writestr(item, data)
+        else:
+            pattern = (r'data-answer="(-?[0-9.]+)"' if name == "sheet.html"
+                       else r"<answer fraction=\"100\">\s*<text>(-?[0-9.]+)</text>")
+            (copy / name).write_bytes(_tamper((copy / name).read_bytes(), pattern))
+        r = run("check", copy)
+        assert r.exit_code == 1 and f"MISMATCH: {name}:" in r.output, r.output
+        assert "says 0.123456" in r.output
+
+
+def test_tiny_values_are_scaled_for_canvas(tmp_path):
+    from rnnsheets.formats.qti import scale_for
+
+    assert scale_for(0.00003, 0.5e-5) >= 2
+    assert scale_for(0.5, 0.0005) == 0
+    assert scale_for(0, 0.0005) == 0
+    spec = {"exercises": [{"kind": "forward", "params": {
+        "W": [[0.0001]], "V": [[0]], "b": [0], "C": [[0.0003]], "h_init": [0], "x": [[1]],
+        "activation": "identity"}}]}
+    (tmp_path / "s.json").write_text(json.dumps(spec))
+    assert run("generate", "--spec", tmp_path / "s.json", "--format", "qti", "--out",
+               tmp_path / "o").exit_code == 0
+    z = zipfile.ZipFile(tmp_path / "o" / "canvas-qti.zip")
+    body = b"".join(z.read(n) for n in z.namelist())
+    assert b"~e" in body and b"times the value" in body  # o_0 = 3e-8 is asked scaled
+    assert run("check", tmp_path / "o").exit_code == 0
+
+
+def test_unknown_format_is_a_clean_error(tmp_path):
+    r = run("generate", "--seed", 1, "--format", "pdf,docx", "--out", tmp_path / "o")
+    assert r.exit_code == 2 and "--format: unknown format 'docx'" in r.output
+
+
+def test_pdf_and_answers_unchanged_by_extra_formats(tmp_path):
+    assert run("generate", "--seed", 4, "--format", "tex", "--out", tmp_path / "a").exit_code == 0
+    assert run("generate", "--seed", 4, "--format", "tex,html,moodle", "--out",
+               tmp_path / "b").exit_code == 0
+    for f in ("answers.json", "key.tex", "worksheet.tex"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    assert decode_exact(json.loads((tmp_path / "a/answers.json").read_text()))["seed"] == 4
