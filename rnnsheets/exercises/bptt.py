@@ -148,7 +148,8 @@ def questions(ex) -> list[Question]:
                             f"j = {t['output']}, k = {t['step']}") for t in e["terms"])
         out.append(Question(f"expansion_{e['N']}", rf"Write \(\partial L/\partial W\) for "
                             rf"\(N = {e['N']}\) as a sum of chain-rule products.", None,
-                            tuple(lines), figs, f"{e['n_terms']} terms"))
+                            tuple(lines), figs,
+                            f"{e['n_terms']} term{'s' if e['n_terms'] != 1 else ''}"))
     out.append(Question("n_terms", r"How many terms does the expansion have for the "
                         rf"\(N = {v['N']}\) of this sheet?", a["n_terms"],
                         (rf"\tfrac{{N(N+1)}}{{2}} = {a['n_terms']}",)))
