@@ -7,12 +7,12 @@ options override them. Every value is checked here, so errors name the field.
 from __future__ import annotations
 
 import copy
-import tomllib
 from fractions import Fraction
 from pathlib import Path
 
 from .errors import InputError
 from .numbers import to_fraction
+from .userfiles import parse_toml, read_text
 
 ACTIVATION_NAMES = ("relu", "identity", "tanh", "sigmoid")
 
@@ -67,24 +67,7 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
 
 def read_toml(path: Path) -> dict:
     """A TOML file as a dict; errors name the file (and the line, for syntax)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"cannot read: not UTF-8 text (byte 0x{e.object[e.start]:02x} "
-                         f"at position {e.start})") from None
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(str(path), f"not valid TOML: {toml_message(e, text)}") from None
-
-
-def toml_message(err: tomllib.TOMLDecodeError, text: str) -> str:
-    """tomllib's message, with a line number even for errors at the end of the file."""
-    return str(err).replace("(at end of document)", f"(at the end, line {text.count(chr(10)) + 1})")
+    return parse_toml(path, read_text(path, "a TOML file"))
 
 
 def _checked(where: str, key: str, value, default):

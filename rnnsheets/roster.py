@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .errors import InputError
+from .userfiles import read_text
 
 #: Ids become folder names (variants/<id>/), so they are kept to safe characters.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -15,14 +16,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 def read_roster(path: Path) -> list[tuple[str, str]]:
     """(id, name) for each student row, in file order; errors name the file, row and column."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "is a folder, expected a CSV file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), f"cannot read as UTF-8 text: {e}") from None
+    text = read_text(path, "a CSV file", encoding="utf-8-sig")
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise InputError(str(path), "empty file; expected a header row with columns id and name")

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
-from .config import read_toml, toml_message
 from .errors import InputError
 from .exercises import REGISTRY
 from .sheet import Planned
+from .userfiles import parse_toml, read_text
 
 
 def read_data(path: Path) -> dict:
     """A JSON or TOML file as a dict (by extension; otherwise JSON if it looks like JSON)."""
     path = Path(path)
     if path.suffix.lower() == ".toml":
-        return read_toml(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "is a folder, expected a JSON or TOML file") from None
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"cannot read: not UTF-8 text (byte 0x{e.object[e.start]:02x} "
-                         f"at position {e.start})") from None
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
+        return parse_toml(path, read_text(path, "a JSON or TOML file"))
+    text = read_text(path, "a JSON or TOML file")
     if path.suffix.lower() != ".json" and not text.lstrip().startswith("{"):
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InputError(str(path), f"not valid TOML: {toml_message(e, text)}") from None
+        return parse_toml(path, text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

@@ -5,14 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# TeX Live builds the PDFs; poppler reads them back in tests; Chromium runs the HTML tests.
+# TeX Live builds the PDFs; poppler reads them back in tests; Chromium runs the HTML
+# tests (Debian's chromium packages; where the distribution has none, as on Ubuntu,
+# those tests are skipped outside CI).
 debs="latexmk texlive-latex-base texlive-latex-recommended texlive-pictures lmodern poppler-utils"
-debs="$debs chromium chromium-driver"
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   debs="$debs python3 python3-venv python3-pip"
 fi
 missing=""
-for p in $debs; do
+for p in $debs chromium chromium-driver; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -20,6 +21,11 @@ if [ -n "$missing" ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing:$missing"
   $sudo apt-get update -qq
+  for p in chromium chromium-driver; do
+    case " $missing " in
+      *" $p "*) apt-cache show "$p" >/dev/null 2>&1 || { echo "note: no $p package here"; missing=${missing/ $p/}; } ;;
+    esac
+  done
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
