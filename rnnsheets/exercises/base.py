@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InputError
@@ -28,7 +28,6 @@ class Exercise:
     exact: bool
     decimals: int
     tolerance: Fraction | float = 0
-    meta: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The exercise as it stands in answers.json."""
