@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from . import numfmt
+from . import numfmt, texmath
 from .entries import entries, is_number
 from .errors import InputError
 from .exercises import REGISTRY, Exercise, solve
 from .formats import html, moodle, qti
 from .formats.common import asked
 from .numbers import decode_exact, encode, to_fraction
-from .questions import cells, tolerance
 from .render import render_document
 from .sheet import SCHEMA, Variant
 from .spec import read_data
@@ -111,11 +110,7 @@ def check_build(folder: Path) -> Report:
 
 def _check_quizzes(folder: Path, variants: list[Variant], report: Report) -> None:
     """Every answer in moodle.xml, canvas-qti.zip and sheet.html against the computed one."""
-    expected = {}
-    for a in asked(variants):
-        for suffix, value in cells(a.question.value) if a.question.value is not None else ():
-            expected[a.id + suffix] = (value, tolerance(value, a.exercise.exact,
-                                                        a.exercise.tolerance))
+    expected = {entry: (value, tol) for a in asked(variants) for entry, value, tol in a.entries}
     for driver, key in ((moodle, lambda k: k), (qti, qti.item_key), (html, lambda k: k)):
         path = folder / driver.FILE
         if not path.exists():
@@ -294,16 +289,10 @@ def _answer_prints(variants: list[Variant]) -> dict[str, str]:
     for v in variants:
         for ex in v.exercises:
             for label, x in entries(ex.kind, ex.answers):
-                text = _printed(x, ex.decimals)
+                text = texmath.approx(x, ex.decimals)
                 if "." in text and text not in given:
                     out.setdefault(text, f"{label} in variant {v.code}")
     return out
-
-
-def _printed(x, places: int) -> str:
-    if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return numfmt.rounded(x, numfmt.approx_places(x))
-    return numfmt.plain(x, places)
 
 
 _KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..exercises import REGISTRY, Exercise
-from ..questions import Question, Statement
+from ..questions import Question, Statement, cells, tolerance
 from ..sheet import Variant
 
 
@@ -26,15 +25,32 @@ class Asked:
         """Stable id: variant code, part and question, e.g. ``42-1:p1:o_1``."""
         return f"{self.variant.code}:p{self.part}:{self.question.id}"
 
+    @property
+    def entries(self) -> list[tuple[str, object, float]]:
+        """(entry id, value, grading tolerance) for each entry; none for symbolic questions."""
+        if self.question.value is None:
+            return []
+        ex = self.exercise
+        return [(self.id + suffix, v, tolerance(v, ex.exact, ex.tolerance))
+                for suffix, v in cells(self.question.value)]
 
-def asked(variants: list[Variant]) -> Iterator[Asked]:
+
+def asked(variants: list[Variant]) -> list[Asked]:
     """Every question of every variant, in sheet order."""
+    out = []
     for v in variants:
         for n, ex in enumerate(v.exercises, start=1):
             module = REGISTRY[ex.kind]
             st = module.statement(ex)
-            for q in module.questions(ex):
-                yield Asked(v, n, ex, st, q)
+            out.extend(Asked(v, n, ex, st, q) for q in module.questions(ex))
+    return out
+
+
+def asked_in(job) -> list[Asked]:
+    """The questions of a job, worked out once and shared by its drivers."""
+    if "asked" not in job.cache:
+        job.cache["asked"] = asked(job.variants)
+    return job.cache["asked"]
 
 
 def math_html(text: str) -> str:

@@ -13,8 +13,9 @@ from latex2mathml.converter import convert
 from markupsafe import Markup
 
 from ..exercises import REGISTRY
-from ..questions import cells, decimal, tolerance
+from ..questions import decimal
 from . import svg
+from .common import asked_in
 
 NAME = "html"
 FILE = "sheet.html"
@@ -50,23 +51,19 @@ def _environment() -> jinja2.Environment:
 
 def files(job) -> dict[str, bytes]:
     """sheet.html."""
-    variants = []
-    for v in job.variants:
-        parts = []
-        for n, ex in enumerate(v.exercises, start=1):
-            module = REGISTRY[ex.kind]
-            qs = []
-            for q in module.questions(ex):
-                entries = [] if q.value is None else [
-                    {"id": f"{v.code}:p{n}:{q.id}{suffix}", "label": f"{q.id}{suffix}",
-                     "answer": decimal(x), "tol": repr(tolerance(x, ex.exact, ex.tolerance))}
-                    for suffix, x in cells(q.value)]
-                matrix = isinstance(q.value, list) and isinstance(q.value[0], list)
-                cols = len(q.value[0]) if matrix else 1
-                qs.append({"q": q, "entries": entries, "cols": cols})
-            parts.append({"number": n, "title": module.TITLE, "statement": module.statement(ex),
-                          "questions": qs})
-        variants.append({"variant": v, "parts": parts})
+    variants: list[dict] = []
+    for a in asked_in(job):
+        if not variants or variants[-1]["variant"] is not a.variant:
+            variants.append({"variant": a.variant, "parts": []})
+        parts = variants[-1]["parts"]
+        if not parts or parts[-1]["number"] != a.part:
+            parts.append({"number": a.part, "title": REGISTRY[a.exercise.kind].TITLE,
+                          "statement": a.statement, "questions": []})
+        value = a.question.value
+        cols = len(value[0]) if isinstance(value, list) and isinstance(value[0], list) else 1
+        entries = [{"id": entry, "label": entry.rsplit(":", 1)[1], "answer": decimal(v),
+                    "tol": repr(tol)} for entry, v, tol in a.entries]
+        parts[-1]["questions"].append({"q": a.question, "entries": entries, "cols": cols})
     sheet = job.settings["sheet"]
     page = _environment().get_template("sheet.html.j2").render(
         title=sheet["title"], course=sheet["course"], date=sheet["date"], variants=variants)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..questions import cells, decimal, tolerance
-from .common import asked, display, math_html
+from ..questions import decimal
+from .common import asked_in, display, math_html
 
 NAME = "moodle"
 FILE = "moodle.xml"
@@ -23,29 +23,28 @@ def files(job) -> dict[str, bytes]:
     quiz = ET.Element("quiz")
     cat = ET.SubElement(ET.SubElement(quiz, "question", type="category"), "category")
     _text(cat, f"$course$/top/rnnsheets/seed {job.seed}")
-    for a in asked(job.variants):
-        if a.question.value is None:
+    for a in asked_in(job):
+        if not a.entries:
             continue  # answered in symbols: shown in the HTML sheet and the PDF key
         q = a.question
-        ex = a.exercise
         scalar = not isinstance(q.value, list)
         el = ET.SubElement(quiz, "question", type="numerical" if scalar else "cloze")
         _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · part {a.part} · {q.id}")
         body = [f"<p>{math_html(a.statement.text)}</p>", display(a.statement.given),
                 f"<p>{math_html(q.prompt)}</p>"]
         if not scalar:
-            body.append(_cloze_table(q.value, ex))
+            body.append(_cloze_table(a))
         _text(ET.SubElement(el, "questiontext", format="html"), "".join(body))
         _text(ET.SubElement(el, "generalfeedback", format="html"), display(q.solution))
-        ET.SubElement(el, "defaultgrade").text = str(len(cells(q.value)))
+        ET.SubElement(el, "defaultgrade").text = str(len(a.entries))
         ET.SubElement(el, "penalty").text = "0"
         ET.SubElement(el, "hidden").text = "0"
         ET.SubElement(el, "idnumber").text = a.id
         if scalar:
+            (_, value, tol), = a.entries
             ans = ET.SubElement(el, "answer", fraction="100")
-            ET.SubElement(ans, "text").text = decimal(q.value)
-            ET.SubElement(ans, "tolerance").text = repr(tolerance(q.value, ex.exact,
-                                                                  ex.tolerance))
+            ET.SubElement(ans, "text").text = decimal(value)
+            ET.SubElement(ans, "tolerance").text = repr(tol)
             _text(ET.SubElement(ans, "feedback"), "")
     ET.indent(quiz)
     return {FILE: ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"}
@@ -55,16 +54,14 @@ def _text(parent: ET.Element, value: str) -> None:
     ET.SubElement(parent, "text").text = value
 
 
-def _cloze_table(value, ex) -> str:
-    matrix = isinstance(value[0], list)
-    rows = value if matrix else [[v] for v in value]
-    out = [f'<table class="rnnsheets {"matrix" if matrix else "vector"}">']
-    for row in rows:
-        out.append("<tr>" + "".join(
-            f"<td>{{1:NUMERICAL:={decimal(v)}:{tolerance(v, ex.exact, ex.tolerance)!r}}}</td>"
-            for v in row) + "</tr>")
-    out.append("</table>")
-    return "".join(out)
+def _cloze_table(a) -> str:
+    """One NUMERICAL field per entry, laid out as the vector or matrix is."""
+    matrix = isinstance(a.question.value[0], list)
+    width = len(a.question.value[0]) if matrix else 1
+    fields = [f"<td>{{1:NUMERICAL:={decimal(v)}:{tol!r}}}</td>" for _, v, tol in a.entries]
+    rows = ["<tr>" + "".join(fields[i:i + width]) + "</tr>" for i in range(0, len(fields), width)]
+    return f'<table class="rnnsheets {"matrix" if matrix else "vector"}">{"".join(rows)}</table>'
+
 
 
 _CLOZE = re.compile(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}")
