@@ -11,8 +11,10 @@ import click
 
 from . import __version__
 from .check import check
-from .config import ACTIVATION_NAMES
+from .config import describe
+from .core import ACTIVATION_NAMES
 from .errors import RnnsheetsError
+from .exercises import REGISTRY
 from .formats import parse_formats
 from .generate import build_files, draw_all, make_request
 from .output import publish, refuse_foreign
@@ -24,21 +26,17 @@ class CleanError(click.ClickException):
     exit_code = 2
 
 
-def _overrides(activation, hidden, steps, k, orientation, decimals) -> dict:
+def _overrides(options: dict, decimals, parts) -> dict:
+    """Settings from the CLI: each shared option goes to every kind that follows it."""
     o: dict[str, dict] = {}
-    for section in ("forward", "bptt"):
-        if activation:
-            o.setdefault(section, {})["activation"] = activation
-        if hidden is not None:
-            o.setdefault(section, {})["hidden"] = hidden
-        if steps is not None:
-            o.setdefault(section, {})["steps"] = steps
-    if k is not None:
-        o.setdefault("bigram", {})["k"] = k
-    if orientation:
-        o.setdefault("bigram", {})["orientation"] = orientation
+    for name, kind in REGISTRY.items():
+        for option in kind.CLI_OPTIONS:
+            if options.get(option) is not None:
+                o.setdefault(name, {})[option] = options[option]
     if decimals is not None:
         o.setdefault("sheet", {})["decimals"] = decimals
+    if parts is not None:
+        o.setdefault("sheet", {})["parts"] = parts
     return o
 
 
@@ -92,19 +90,19 @@ def _interrupt(signum, frame) -> None:
                    '{"exercises": [{"kind": ..., "params": {...}}]}. '
                    "Params left out are drawn from the seed [default seed: 0].")
 @click.option("--config", type=click.Path(path_type=Path), default=None,
-              help="TOML file of settings: sections [sheet] (title, course, date, decimals, "
-                   "grid_limit, grid_step), [forward] (hidden, inputs, outputs, steps, "
-                   "activation), [bigram] (min_sentences, max_sentences, k, query_length, "
-                   "orientation, boundaries), [bigram_rnn] (vocab, activation, steps), "
-                   "[bptt] (hidden, vocab, steps, activation, expand, entry).")
+              help=f"TOML file of settings: sections {describe()}.")
+@click.option("--parts", default=None,
+              help="Comma list of exercise kinds on the sheet, in order (any of "
+                   f"{', '.join(REGISTRY)}) [default: forward,bigram,bigram_rnn,bptt].")
 @click.option("--activation", type=click.Choice(ACTIVATION_NAMES), default=None,
-              help="Activation of parts 1 and 4 [default: relu].")
+              help="Activation of the RNN parts [default: relu].")
 @click.option("--hidden", type=click.IntRange(1, 8), default=None,
-              help="Hidden units in parts 1 and 4 [default: 2].")
+              help="Hidden units of the RNN parts [default: 2].")
 @click.option("--steps", type=click.IntRange(1, 8), default=None,
-              help="Time steps of part 1, and the sequence length N of part 4 [default: 2].")
+              help="Time steps of the forward parts, the sequence length N of the loss parts "
+                   "[default: 2].")
 @click.option("--k", "k", type=str, default=None,
-              help="Add-k smoothing constant of part 2 [default: 1, Laplace].")
+              help="Add-k smoothing constant of the bigram part [default: 1, Laplace].")
 @click.option("--orientation", type=click.Choice(["row", "column"]), default=None,
               help="How the bigram table reads: row = previous word [default: row].")
 @click.option("--decimals", type=click.IntRange(1, 10), default=None,
@@ -123,7 +121,7 @@ def _interrupt(signum, frame) -> None:
               help="Build into an --out folder that holds files rnnsheets did not write "
                    "(they are kept).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
-def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
+def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orientation,
              decimals, formats, no_pdf, variants, roster, force, quiet) -> None:
     """Draw a sheet from a seed, solve it, and write it into the output folder.
 
@@ -141,7 +139,9 @@ def generate(seed, out, spec, config, activation, hidden, steps, k, orientation,
         out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
     try:
         req = make_request(seed, config, spec,
-                           _overrides(activation, hidden, steps, k, orientation, decimals),
+                           _overrides({"activation": activation, "hidden": hidden,
+                                       "steps": steps, "k": k, "orientation": orientation},
+                                      decimals, parts),
                            variants, roster)
         chosen = parse_formats(formats)
         if no_pdf:

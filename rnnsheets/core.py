@@ -1,4 +1,5 @@
-"""The mathematics of the activity: pure functions, no I/O, no randomness.
+"""The mathematics kinds share: activations and the RNN step, forward and backward.
+Pure functions, no I/O, no randomness; each kind keeps its own maths in its module.
 
 Arrays are NumPy arrays of ``dtype=object`` holding :class:`~fractions.Fraction`
 (exact sheets: relu, identity) or of ``float64`` (tanh, sigmoid). Every forward
@@ -7,7 +8,6 @@ formula sits next to its derivative.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -74,8 +74,8 @@ class Activation:
         return {"sigmoid": "logit", "tanh": "artanh"}.get(self.name, "identity")
 
 
-ACTIVATIONS = {name: Activation(name, name in ("relu", "identity"))
-               for name in ("relu", "identity", "tanh", "sigmoid")}
+ACTIVATION_NAMES = ("relu", "identity", "tanh", "sigmoid")
+ACTIVATIONS = {name: Activation(name, name in ("relu", "identity")) for name in ACTIVATION_NAMES}
 
 
 def _map(fn, a: np.ndarray) -> np.ndarray:
@@ -100,7 +100,7 @@ def float_array(values) -> np.ndarray:
     return np.array(values, dtype=object).astype(float)
 
 
-# --- part 1: the forward step ------------------------------------------------
+# --- the RNN step, forward and backward ----------------------------------------
 
 
 @dataclass
@@ -130,90 +130,29 @@ def forward(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation) -> Fo
     return out
 
 
-# --- part 2: the bigram model ------------------------------------------------
-
-
-def vocabulary(sentences: Sequence[Sequence[str]]) -> list[str]:
-    """Tokens in order of first appearance."""
-    return list(dict.fromkeys(tok for s in sentences for tok in s))
-
-
-def bigram_counts(sentences: Sequence[Sequence[str]], vocab: Sequence[str]) -> np.ndarray:
-    """counts[i, j]: how often vocab[j] directly follows vocab[i] within a sentence."""
-    index = {w: i for i, w in enumerate(vocab)}
-    counts = np.zeros((len(vocab), len(vocab)), dtype=int)
-    for s in sentences:
-        for a, b in zip(s, s[1:]):
-            counts[index[a], index[b]] += 1
-    return counts
-
-
-def smoothed_table(counts: np.ndarray, k: Fraction) -> np.ndarray:
-    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k n): rows sum to 1."""
-    n = counts.shape[0]
-    totals = counts.sum(axis=1)
-    P = np.empty(counts.shape, dtype=object)
-    for (i, j), c in np.ndenumerate(counts):
-        P[i, j] = (Fraction(int(c)) + k) / (Fraction(int(totals[i])) + k * n)
-    return P
-
-
-def sequence_probability(P: np.ndarray, vocab: Sequence[str], query: Sequence[str]):
-    """The factors P(q_{i+1} | q_i) of a token sequence, and their product."""
-    index = {w: i for i, w in enumerate(vocab)}
-    factors = [P[index[a], index[b]] for a, b in zip(query, query[1:])]
-    product = Fraction(1)
-    for f in factors:
-        product *= f
-    return factors, product
-
-
-# --- part 3: an RNN that is a bigram model ------------------------------------
-
-
-def bigram_design(P: np.ndarray, act: Activation):
-    """W = sigma^{-1}(P^T), V = 0, b = 0, C = I for a row-stochastic P.
-
-    On a one-hot x_t = e_i the output is sigma(W e_i) = row i of P. V, b and C
-    are exact whatever the activation; W is exact for relu and identity.
-    """
-    n = P.shape[0]
-    W = act.inv(P.T)
-    V = exact_array([[0] * n] * n)
-    b = exact_array([0] * n)
-    C = exact_array([[int(i == j) for j in range(n)] for i in range(n)])
-    return W, V, b, C
-
-
-# --- part 4: backpropagation through time ------------------------------------
-
-
 @dataclass
-class Gradients:
-    """Loss, its gradients, and the backward quantities a key shows."""
+class Backward:
+    """What backpropagation through the RNN computes from dL/do_t, step by step."""
 
-    fw: ForwardPass
-    loss: object
-    dL_do: list[np.ndarray]
     dL_dh: list[np.ndarray]
     dL_dz: list[np.ndarray]
+    dsigma: list[np.ndarray]
     dW: np.ndarray
     dV: np.ndarray
     db: np.ndarray
     dC: np.ndarray
 
 
-def bptt(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation) -> Gradients:
-    """L = sum_{t<N} ||x_{t+1} - o_t||^2 over tokens x_0..x_N, and its gradients.
+def backward(V, C, h_init, xs: Sequence[np.ndarray], fw: ForwardPass, dL_do: Sequence,
+             act: Activation) -> Backward:
+    """Gradients of a loss given dL/do_t for each step of ``fw`` (run on ``xs``).
 
-    Backward recursion: dL/do_t = 2 (o_t - x_{t+1}); dL/dh_t = C^T dL/do_t +
-    V^T dL/dz_{t+1}; dL/dz_t = dL/dh_t * sigma'(z_t).
+    dL/dh_t = C^T dL/do_t + V^T dL/dz_{t+1};  dL/dz_t = dL/dh_t * sigma'(z_t);
+    dW = sum_t dL/dz_t x_t^T, dV = sum_t dL/dz_t h_{t-1}^T, db = sum_t dL/dz_t,
+    dC = sum_t dL/do_t h_t^T.
     """
-    N = len(xs) - 1
-    fw = forward(W, V, b, C, h_init, xs[:N], act)
-    errs = [o - x for o, x in zip(fw.o, xs[1:])]
-    loss = sum((e * e).sum() for e in errs)
-    dL_do = [2 * e for e in errs]
+    N = len(fw.z)
+    dsigma = [act.df(z, h) for z, h in zip(fw.z, fw.h)]
     dL_dh: list = [None] * N
     dL_dz: list = [None] * N
     dz_next = None
@@ -222,72 +161,10 @@ def bptt(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation) -> Gradi
         if dz_next is not None:
             dh = dh + V.T @ dz_next
         dL_dh[t] = dh
-        dL_dz[t] = dz_next = dh * act.df(fw.z[t], fw.h[t])
+        dL_dz[t] = dz_next = dh * dsigma[t]
     h_prev = [h_init] + fw.h[:-1]
     dW = sum(np.outer(dL_dz[t], xs[t]) for t in range(N))
     dV = sum(np.outer(dL_dz[t], h_prev[t]) for t in range(N))
     db = sum(dL_dz[t] for t in range(N))
     dC = sum(np.outer(dL_do[t], fw.h[t]) for t in range(N))
-    return Gradients(fw, loss, dL_do, dL_dh, dL_dz, dW, dV, db, dC)
-
-
-def d_output0_d_W(C, z0, h0, x0, i: int, j: int, act: Activation) -> np.ndarray:
-    """d o_0 / d W_ij = C[:, i] sigma'(z_0[i]) x_0[j] (h_{-1} does not depend on W)."""
-    return C[:, i] * act.df(z0, h0)[i] * x0[j]
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One partial in a chain-rule term, in the activity's shorthand.
-
-    kinds: ``dL/do`` (dL/do_t), ``do/dW`` (do_t/dW direct), ``do/dh`` (do_t/dh_{t-1}),
-    ``dh/dh`` (dh_t/dh_{t-1}), ``dh/dW`` (dh_t/dW direct, h_{t-1} held fixed).
-    """
-
-    kind: str
-    t: int
-
-    @property
-    def text(self) -> str:
-        """Plain-text form, e.g. ``do_2/dh_1``."""
-        t = self.t
-        return {
-            "dL/do": f"dL/do_{t}",
-            "do/dW": f"do_{t}/dW",
-            "do/dh": f"do_{t}/dh_{t - 1}",
-            "dh/dh": f"dh_{t}/dh_{t - 1}",
-            "dh/dW": f"dh_{t}/dW",
-        }[self.kind]
-
-
-@dataclass(frozen=True)
-class Term:
-    """The chain from output o_j back to the direct dependence of h_k on W."""
-
-    output: int
-    step: int
-    factors: tuple[Factor, ...]
-
-
-@functools.cache
-def bptt_expansion(N: int) -> tuple[Term, ...]:
-    """dL/dW for outputs o_0..o_{N-1} as its N(N+1)/2 chain-rule terms.
-
-    Term (j, k<j): dL/do_j * do_j/dh_{j-1} * prod_{m=j-1..k+1} dh_m/dh_{m-1} * dh_k/dW;
-    term (j, j): dL/do_j * do_j/dW.
-    """
-    terms = []
-    for j in range(N):
-        for k in range(j, -1, -1):
-            if k == j:
-                factors = (Factor("dL/do", j), Factor("do/dW", j))
-            else:
-                chain = tuple(Factor("dh/dh", m) for m in range(j - 1, k, -1))
-                factors = (Factor("dL/do", j), Factor("do/dh", j), *chain, Factor("dh/dW", k))
-            terms.append(Term(j, k, factors))
-    return tuple(terms)
-
-
-def n_terms(N: int) -> int:
-    """Number of terms in the expansion of dL/dW for sequence length N."""
-    return N * (N + 1) // 2
+    return Backward(dL_dh, dL_dz, dsigma, dW, dV, db, dC)

@@ -1,10 +1,28 @@
-"""Answers as labelled entries (``z_1[0]``, ``T[2][1]``), in the order a person computes them."""
+"""The one flattener: nested answers as labelled entries (``z_1[0]``, ``T[2][1]``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 
 from .exercises import REGISTRY
+
+
+def flatten(value, label: str = "") -> Iterator[tuple[str, object]]:
+    """Every leaf of a value with its label: lists add ``[i]``, dicts ``.key``."""
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from flatten(v, f"{label}[{i}]")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from flatten(v, f"{label}.{k}" if label else k)
+    else:
+        yield label, value
+
+
+def numbers(value, label: str = "") -> list[tuple[str, object]]:
+    """The numeric leaves of a value with their labels."""
+    return [(k, v) for k, v in flatten(value, label) if is_number(v)]
 
 
 def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
@@ -13,16 +31,16 @@ def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
     Fields indexed by time step are interleaved step by step (``z_0, h_0, o_0,
     z_1, ...``); backward fields run from the last step to the first.
     """
-    module = REGISTRY[kind]
-    forward, backward = set(module.STEP_FIELDS), set(getattr(module, "BACKWARD_FIELDS", ()))
-    keys = [k for k in ordered_fields(kind) if k in answers] + \
-        [k for k in answers if k not in ordered_fields(kind)]
+    k = REGISTRY[kind]
+    forward, backward = set(k.STEP_FIELDS), set(k.BACKWARD_FIELDS)
+    order = list(k.ORDER)
+    keys = [f for f in order if f in answers] + [f for f in answers if f not in order]
     out: list[tuple[str, object]] = []
     i = 0
     while i < len(keys):
         group_of = forward if keys[i] in forward else backward if keys[i] in backward else None
         if group_of is None:
-            out += _flat(keys[i], answers[keys[i]])
+            out += numbers(answers[keys[i]], keys[i])
             i += 1
             continue
         group = []
@@ -34,24 +52,10 @@ def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
         for t in times:
             for g in group:
                 if isinstance(answers[g], list) and t < len(answers[g]):
-                    out += _flat(f"{g}_{t}", answers[g][t])
+                    out += numbers(answers[g][t], f"{g}_{t}")
     return out
-
-
-def ordered_fields(kind: str) -> list[str]:
-    """The answer fields of a kind, in the order its solver computes them."""
-    return list(REGISTRY[kind].ORDER)
 
 
 def is_number(v) -> bool:
     """An int, Fraction or float (not a bool)."""
     return isinstance(v, (int, float, Fraction)) and not isinstance(v, bool)
-
-
-def _flat(label: str, value) -> list[tuple[str, object]]:
-    if isinstance(value, list):
-        out = []
-        for i, v in enumerate(value):
-            out += _flat(f"{label}[{i}]", v)
-        return out
-    return [(label, value)] if is_number(value) else []

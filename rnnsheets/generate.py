@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import answersfile
 from .config import load_settings
 from .errors import InputError
 from .formats import Job, build
 from .roster import read_roster
-from .sheet import Planned, Variant, answers_document, draw_variant
+from .sheet import Planned, Variant, draw_variant
 from .spec import load_spec
 
 
@@ -64,29 +64,11 @@ def draw_all(req: Request, progress: Callable[[int], None] | None = None) -> lis
     return out
 
 
-def answers_json(req: Request, variants: list[Variant]) -> bytes:
-    """answers.json as bytes: stable key order, UTF-8, one trailing newline."""
-    doc = answers_document(req.seed, variants, req.settings["sheet"])
-    return (dumps(doc) + "\n").encode("utf-8")
-
-
-def dumps(value, indent: int = 0) -> str:
-    """JSON with objects indented and arrays of numbers (or of rows) kept on one line."""
-    pad = "  " * indent
-    if isinstance(value, dict) and value:
-        items = [f'{pad}  {json.dumps(k)}: {dumps(v, indent + 1)}' for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        items = [f"{pad}  {dumps(v, indent + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] = ("pdf",),
                 progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
     """answers.json and the files of each output format (pdf: the .tex sources, their
     PDFs, and for a class set each variant's own PDFs under ``variants/<id>/``)."""
     job = Job(req.seed, req.settings, variants, progress)
-    files = {"answers.json": answers_json(req, variants)}
+    files = {answersfile.NAME: answersfile.to_bytes(req.seed, variants, req.settings["sheet"])}
     files.update(build(job, formats))
     return dict(sorted(files.items()))

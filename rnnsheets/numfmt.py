@@ -52,7 +52,7 @@ def approx_places(x: Fraction, minimum: int = 3) -> int:
     return places
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536, typed=True)  # typed: 0.0 and Fraction(0) print apart
 def plain(x, places: int) -> str:
     """Plain text of a number: exact decimal, "p/q", or a float to ``places`` decimals."""
     if isinstance(x, bool):

@@ -1,8 +1,12 @@
-"""Exercises as questions for on-screen formats (Moodle, Canvas, HTML).
+"""What a solved exercise asks, as data every output format renders the same way.
 
-Each exercise kind turns a solved exercise into a :class:`Statement` (what is
-given) and :class:`Question` objects (what is asked, its value and its worked
-solution as LaTeX math lines). Output drivers only read these.
+A kind turns a solved exercise into a :class:`Statement` (what is given) and
+:class:`Question` objects: the prompt, the answers asked, and the worked
+solution as ordered :class:`Step` records (what is computed, the expression,
+the value). The PDF key, ``sheet.html``, Moodle and Canvas all print those same
+steps, so a key and a quiz cannot disagree.
+
+Text fields are plain words with inline math in ``\\( \\)``; expressions are LaTeX math.
 """
 
 from __future__ import annotations
@@ -33,25 +37,66 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a worked solution.
+
+    ``text`` says what is computed (words, may be empty); ``expr`` is the LaTeX
+    expression (empty for a step in words only); ``value`` its result (a number,
+    vector or matrix), printed after ``=`` by each format; ``form`` how a list
+    value prints (``column``, ``row`` or ``matrix``; a list of lists is a matrix),
+    or ``sum`` when ``value`` is a list of LaTeX terms added up, one per line.
+    A step with no text continues the block of the step before it, on a line of
+    its own, or ``beside`` it where the page is wide enough (paper).
+    """
+
+    text: str = ""
+    expr: str = ""
+    value: object = None
+    form: str = "column"
+    beside: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One asked quantity: its entry name (``h_0``, ``T``), value and label (LaTeX math).
+
+    The value is a number, a vector (list) or a matrix (list of rows)."""
+
+    name: str
+    value: object
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A question answered by choosing every right option (e.g. the terms of an expansion)."""
+
+    options: tuple[str, ...]  # LaTeX math, in the order shown
+    right: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Question:
-    """One asked quantity. ``value`` is a number, a vector (list) or a matrix (list of rows),
-    or None for a question answered in words and symbols only."""
+    """One item of the sheet.
+
+    ``answers`` are what a student gives; none for a question answered in words and
+    symbols only (``choice``, if set, makes it gradable on screen).
+    ``hint`` is printed under the question (a footnote on paper); ``room`` the
+    height of the writing box on the worksheet.
+    """
 
     id: str
     prompt: str
-    value: object
-    solution: tuple[str, ...]
+    answers: tuple[Answer, ...]
+    solution: tuple[Step, ...]
+    hint: str = ""
     figures: tuple[Figure, ...] = field(default=())
-    note: str = ""
+    choice: Choice | None = None
+    room: str = "3cm"
 
-
-def cells(value) -> list[tuple[str, object]]:
-    """The entries of a value with their index suffix: "", "[i]" or "[i][j]"."""
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return [(f"[{i}][{j}]", v) for i, r in enumerate(value) for j, v in enumerate(r)]
-    if isinstance(value, list):
-        return [(f"[{i}]", v) for i, v in enumerate(value)]
-    return [("", value)]
+    def answer(self, name: str) -> Answer:
+        """The answer of that name."""
+        return next(a for a in self.answers if a.name == name)
 
 
 def tolerance(x, exact: bool, recorded) -> float:

@@ -8,15 +8,16 @@ word can never become a TeX command.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
-from importlib import resources
 
 import jinja2
 
 from . import texmath
 from .exercises import REGISTRY
 from .sheet import Variant
+from .templating import environment as make_environment
 
 
 class Tex(str):
@@ -139,6 +140,26 @@ def chain(factors: Sequence[str]) -> Tex:
     return Tex(texmath.chain(factors))
 
 
+_INLINE = re.compile(r"\\\((.+?)\\\)")
+
+
+def rich(text: str) -> Tex:
+    """Words with inline math in \\( \\): the words escaped, the math kept (as $...$)."""
+    out, last = [], 0
+    for m in _INLINE.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(f"${m.group(1)}$")
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Tex("".join(out))
+
+
+@jinja2.pass_context
+def display(ctx, steps) -> Tex:
+    """A block of solution steps as display math."""
+    return Tex(texmath.display_tex(steps, _places(ctx)))
+
+
 def words(tokens: Sequence[str]) -> Tex:
     """Tokens as typewriter words, separated by spaces."""
     return Tex(r"\ ".join(rf"\texttt{{{escape(t)}}}" for t in tokens))
@@ -167,19 +188,11 @@ class FirstSeen:
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja environment (built once): LaTeX-safe delimiters, StrictUndefined, our filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("rnnsheets.templates"))),
-        block_start_string="((*", block_end_string="*))",
-        variable_start_string="(((", variable_end_string=")))",
-        comment_start_string="((=", comment_end_string="=))",
-        line_comment_prefix="%#",
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
-    )
+    env = make_environment("tex").overlay(finalize=_finalize)
     env.filters.update(n=number, na=number_approx, approx=approx, col=column, row=row,
                        mat=matrix, matapprox=matrix_approx, partial=partial, chain=chain,
                        words=words, word=word, tex=Tex, tup=inline_vector,
-                       smallmat=small_matrix)
+                       smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display)
     return env
 
 
@@ -187,9 +200,9 @@ def exercise_views(variant: Variant) -> list[dict]:
     """What each exercise template reads: the exercise, its display view, its template."""
     out = []
     for ex in variant.exercises:
-        module = REGISTRY[ex.kind]
-        out.append({"ex": ex, "view": module.view(ex) if hasattr(module, "view") else {},
-                    "template": f"{ex.kind}.tex.j2", "title": module.TITLE})
+        kind = REGISTRY[ex.kind]
+        out.append({"ex": ex, "view": kind.view(ex), "questions": kind.questions(ex),
+                    "template": f"{ex.kind}.tex.j2", "title": kind.TITLE})
     return out
 
 

@@ -63,7 +63,7 @@ def value(v, places: int) -> str:
     return number_approx(v, places)
 
 
-_PARTIAL = re.compile(r"^d(\w+?)(?:_(\d+))?/d(\w+?)(?:_(-?\d+))?$")
+_PARTIAL = re.compile(r"^d(\w+?)(?:_(-?\d+))?/d(\w+?)(?:_(-?\d+))?$")
 
 
 def partial(text: str) -> str:
@@ -79,3 +79,67 @@ def partial(text: str) -> str:
 def chain(factors: Sequence[str]) -> str:
     """A chain-rule term: its partials side by side."""
     return r"\,".join(partial(f) for f in factors)
+
+
+def step_value(step, places: int) -> str:
+    """A step's value as LaTeX, in the step's form (``approx``: decimal approximations)."""
+    v = step.value
+    if step.form == "approx":
+        if isinstance(v, list) and v and isinstance(v[0], list):
+            return bmatrix([[approx(e, places) for e in r] for r in v])
+        if isinstance(v, list):
+            return bmatrix([[approx(e, places)] for e in v])
+        return approx(v, places)
+    if isinstance(v, list) and v and isinstance(v[0], list):
+        return matrix(v, places)
+    if isinstance(v, list):
+        return row(v, places) if step.form == "row" else column(v, places)
+    return number_approx(v, places)
+
+
+def step_lines(step, places: int) -> list[str]:
+    """A step as display-math lines: ``expr = value``, or a sum one term per line."""
+    if step.form == "sum":
+        terms = list(step.value)
+        return [f"{step.expr} = {terms[0]}", *(f"+ {t}" for t in terms[1:])]
+    if step.value is None:
+        return [step.expr] if step.expr else []
+    relation = r"\approx" if step.form == "approx" else "="
+    return [f"{step.expr} {relation} {step_value(step, places)}" if step.expr
+            else step_value(step, places)]
+
+
+def blocks(steps) -> list[tuple[str, list]]:
+    """Steps grouped for display: each step with text opens a block; steps without
+    text join the block before them."""
+    out: list[tuple[str, list]] = []
+    for s in steps:
+        if s.text or not out:
+            out.append((s.text, []))
+        if s.expr or s.value is not None:
+            out[-1][1].append(s)
+    return out
+
+
+def display_tex(steps, places: int) -> str:
+    """One block's steps as LaTeX display math for the PDF key: a line per step (a step
+    ``beside`` the one before shares its line), a sum aligned one term per line."""
+    rows: list[list[str]] = []
+    out = []
+
+    def flush() -> None:
+        out.extend(r"\[" + r", \qquad ".join(r) + r"\]" for r in rows)
+        rows.clear()
+
+    for s in steps:
+        if s.form == "sum":
+            flush()
+            terms = list(s.value)
+            body = rf"{s.expr} &= {terms[0]}" + "".join(rf" \\ &\quad + {t}" for t in terms[1:])
+            out.append(r"\begin{align*}" + body + r"\end{align*}")
+        elif s.beside and rows:
+            rows[-1] += step_lines(s, places)
+        else:
+            rows.append(step_lines(s, places))
+    flush()
+    return "\n".join(out)

@@ -39,8 +39,8 @@ CASES = {
                       ["generate", "--spec", "{tmp}/s.toml"], "s.toml: not valid TOML"),
     "spec-not-utf8": ({"s.json": b"\xff\xfe{"}, ["generate", "--spec", "{tmp}/s.json"],
                       "s.json: cannot read"),
-    "unknown-kind": ({"s.json": spec("lstm")}, ["generate", "--spec", "{tmp}/s.json"],
-                     "exercises[0].kind: unknown exercise kind 'lstm'; expected one of forward"),
+    "unknown-kind": ({"s.json": spec("gru")}, ["generate", "--spec", "{tmp}/s.json"],
+                     "exercises[0].kind: unknown exercise kind 'gru'; expected one of forward"),
     "wrong-shape": ({"s.json": spec("forward", **{**FORWARD, "V": [[0.1, 0.2, 0.3]]})},
                     ["generate", "--spec", "{tmp}/s.json"],
                     "exercises[0].params.V: expected a 2x2 matrix (n_h x n_h, n_h = 2 from W's "
@@ -151,8 +151,8 @@ def test_the_table_is_big_enough():
 def test_installed_command_prints_one_line(tmp_path):
     """The real script, too: a one-line message on stderr and exit 2, no traceback."""
     exe = str(Path(sys.executable).parent / "rnnsheets")
-    (tmp_path / "s.json").write_text(json.dumps(spec("lstm")))
+    (tmp_path / "s.json").write_text(json.dumps(spec("gru")))
     p = subprocess.run([exe, "generate", "--spec", str(tmp_path / "s.json")], capture_output=True,
                        text=True, cwd=tmp_path)
     assert p.returncode == 2 and p.stdout == ""
-    assert p.stderr.count("\n") == 1 and "unknown exercise kind 'lstm'" in p.stderr
+    assert p.stderr.count("\n") == 1 and "unknown exercise kind 'gru'" in p.stderr

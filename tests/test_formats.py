@@ -57,13 +57,16 @@ def expected(out: Path) -> dict[str, float]:
                     put(f"{base}h_{t}", h)
                     put(f"{base}o_{t}", o)
             elif e["kind"] == "bigram":
-                put(base + "T", a["T"])
-                put(base + "likelihood", a["likelihood"])
+                for f in ("counts", "T", "likelihood"):
+                    put(base + f, a[f])
             elif e["kind"] == "bigram_rnn":
-                put(base + "W", a["W"])
+                for f in ("W", "V", "b", "C"):
+                    put(base + f, a[f])
                 for t, o in enumerate(a.get("o", [])):
                     put(f"{base}o_{t}", o)
             else:
+                for x in a["expansions"]:
+                    put(f"{base}n_terms_{x['N']}", x["n_terms"])
                 for f in ("n_terms", "loss", "dW", "dV", "db", "dC", "d_o0_d_W_entry"):
                     put(base + f, a[f])
     return {k: float(v) for k, v in want.items()}
@@ -79,27 +82,36 @@ def test_moodle_xml(build):
     questions = root.findall("question")
     assert questions[0].get("type") == "category"
     assert questions[0].findtext("category/text") == "$course$/top/rnnsheets/seed 5"
-    got = {}
+    got, choices = {}, 0
     for q in questions[1:]:
         ident = q.findtext("idnumber")
         assert re.match(r"^5-\d:p\d:", ident), ident  # variant and seed in every idnumber
         assert "\\(" in q.findtext("questiontext/text")
-        assert q.findtext("generalfeedback/text").startswith("<p>\\[")
+        assert "<p>\\[" in q.findtext("generalfeedback/text")  # the worked solution
         if q.get("type") == "numerical":
             got[ident] = float(q.findtext("answer/text"))
             assert float(q.findtext("answer/tolerance")) > 0
+        elif q.get("type") == "multichoice":
+            choices += 1
+            grades = [float(a.get("fraction")) for a in q.findall("answer")]
+            assert 99.9 < sum(g for g in grades if g > 0) < 100.1 and min(grades) < 0
         else:
             assert q.get("type") == "cloze"
             text = q.findtext("questiontext/text")
             fields = re.findall(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}", text)
-            rows = text.split("</tr>")[:-1]
-            matrix = 'class="rnnsheets matrix"' in text
+            base = ident.rsplit(":", 1)[0]
             k = 0
-            for i, row in enumerate(rows):
-                for j, (v, _) in enumerate(re.findall(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}", row)):
-                    got[ident + (f"[{i}][{j}]" if matrix else f"[{i}]")] = float(v)
-                    k += 1
+            tables = re.findall(r'<table class="rnnsheets (\w+)" data-entry="([^"]+)">(.*?)'
+                                r"</table>", text, re.S)
+            for shape, name, body in tables:
+                for i, row in enumerate(body.split("</tr>")[:-1]):
+                    for j, (v, _) in enumerate(re.findall(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}",
+                                                          row)):
+                        cell = {"matrix": f"[{i}][{j}]", "vector": f"[{i}]"}.get(shape, "")
+                        got[f"{base}:{name}{cell}"] = float(v)
+                        k += 1
             assert k == len(fields)
+    assert choices == 3 * 3  # the terms of each expansion (N = 1, 2, 3), in every variant
     want = expected(build)
     assert got.keys() == want.keys()
     for k in want:
@@ -116,12 +128,15 @@ def test_canvas_qti(build):
     assessments = [n for n in names if n.endswith(".xml") and "/" in n
                    and not n.endswith("assessment_meta.xml")]
     assert len(assessments) == 3  # one quiz per variant
-    got = {}
+    got, choices = {}, 0
     for name in assessments:
         root = ET.fromstring(z.read(name))
         for item in root.iter(QTI + "item"):
             fields = {f.findtext(QTI + "fieldlabel"): f.findtext(QTI + "fieldentry")
                       for f in item.iter(QTI + "qtimetadatafield")}
+            if fields["question_type"] == "multiple_answers_question":
+                choices += 1
+                continue
             assert fields["question_type"] == "numerical_question"
             ident = item.get("ident")
             k = int(ident.split("~e")[1]) if "~e" in ident else 0
@@ -131,6 +146,7 @@ def test_canvas_qti(build):
             assert value == 0 or abs(value) >= 1e-4, "Canvas would round it to 0"
             got[ident.split("~e")[0]] = value / 10**k
     want = {re.sub(r"[^A-Za-z0-9_.-]", "_", k): v for k, v in expected(build).items()}
+    assert choices == 3 * 3  # the terms of each expansion (N = 1, 2, 3), in every variant
     assert got.keys() == want.keys()
     for k in want:
         assert _close(got[k], want[k]), k
@@ -210,3 +226,56 @@ def test_pdf_and_answers_unchanged_by_extra_formats(tmp_path):
     for f in ("answers.json", "key.tex", "worksheet.tex"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     assert decode_exact(json.loads((tmp_path / "a/answers.json").read_text()))["seed"] == 4
+
+
+KINDS = ("forward", "bigram", "bigram_rnn", "bptt")
+
+
+def test_registry_is_what_the_sweeps_cover():
+    """Every registered kind is swept here (a new kind must be added to KINDS above)."""
+    from rnnsheets.exercises import REGISTRY
+
+    assert tuple(REGISTRY) == KINDS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_in_every_format_passes_check(tmp_path, kind):
+    """Each kind alone on a class set, in every on-screen format, round-trips through check;
+    a tampered quiz answer of that kind is then caught."""
+    for seed in (1, 2, 3):
+        out = tmp_path / f"{kind}-{seed}"
+        r = run("generate", "--seed", seed, "--variants", 2, "--parts", kind, "--format",
+                "tex,moodle,qti,html", "--out", out)
+        assert r.exit_code == 0, r.output
+        r = run("check", out)
+        assert r.exit_code == 0, r.output
+        assert "answers in moodle.xml" in r.output and "answers in sheet.html" in r.output
+    page = (out / "sheet.html").read_text()
+    tampered = re.sub(r'data-answer="(-?[0-9.]+)"', 'data-answer="0.123456"', page, count=1)
+    (out / "sheet.html").write_text(tampered)
+    r = run("check", out)
+    assert r.exit_code == 1 and "says 0.123456" in r.output
+
+
+def test_parts_choose_and_order_the_sheet(tmp_path):
+    out = tmp_path / "o"
+    r = run("generate", "--seed", 4, "--parts", "bptt,bigram,forward", "--no-pdf",
+            "--out", out)
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "answers.json").read_text())
+    assert [e["kind"] for e in doc["variants"][0]["exercises"]] == ["bptt", "bigram",
+                                                                    "forward"]
+    # the same kind drawn in a different sheet gets the same numbers (streams are per kind)
+    alone = tmp_path / "b"
+    run("generate", "--seed", 4, "--parts", "bigram", "--no-pdf", "--out", alone)
+    doc2 = json.loads((alone / "answers.json").read_text())
+    assert doc2["variants"][0]["exercises"][0] == doc["variants"][0]["exercises"][1]
+    config = tmp_path / "c.toml"
+    config.write_text('[sheet]\nparts = ["bigram_rnn", "forward"]\n')
+    r = run("generate", "--seed", 4, "--config", config, "--no-pdf", "--out", tmp_path / "d")
+    assert r.exit_code == 0, r.output
+    doc3 = json.loads((tmp_path / "d" / "answers.json").read_text())
+    assert [e["kind"] for e in doc3["variants"][0]["exercises"]] == ["bigram_rnn", "forward"]
+    r = run("generate", "--seed", 4, "--parts", "forward,gru", "--out", tmp_path / "e")
+    assert r.exit_code == 2 and "--parts: unknown exercise kind 'gru'" in r.output
+    assert not (tmp_path / "e").exists()

@@ -168,3 +168,13 @@ def test_hostile_words_print_literally(tex, tmp_path):
     if os.path.exists("/etc/hostname"):
         host = Path("/etc/hostname").read_text().strip()
         assert not host or host not in text(tmp_path / "o" / "key.pdf")
+
+
+def test_new_kinds_in_a_class_set_build_and_check(tex, tmp_path):
+    """A chosen selection of kinds, on a class set with real PDFs, passes check."""
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["generate", "--seed", "8", "--variants", "2", "--parts",
+                                  "bptt,forward", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["check", str(out)])
+    assert r.exit_code == 0 and "6 PDFs" in r.output, r.output

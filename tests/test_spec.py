@@ -74,7 +74,7 @@ def test_missing_params_are_drawn_around_the_given_ones(tmp_path):
 @pytest.mark.parametrize("spec, message", [
     ({"exercises": [{"kind": "bigram", "params": {"query": ["a", "b"]}}]},
      "exercises[0].params.corpus: missing field"),
-    ({"exercises": [{"kind": "lstm"}]}, "exercises[0].kind: unknown exercise kind 'lstm'"),
+    ({"exercises": [{"kind": "gru"}]}, "exercises[0].kind: unknown exercise kind 'gru'"),
     ({"exercises": [{"kind": "forward", "params": {"W": [[0.1, 0.2]], "V": [[1, 2], [3, 4]]}}]},
      "exercises[0].params.V: expected a 1x1 matrix"),
     ({"exercises": [{"kind": "forward", "params": {"W": [[0.1, "x"]]}}]},

@@ -1,31 +1,35 @@
-"""Exercise kinds: one module each, with draw(), parse(), solve() and is_exact().
-
-Adding a kind means one module here, one template ``templates/<kind>.tex.j2`` and
-one line in :data:`REGISTRY`; the tests pick it up from the registry.
+"""Exercise kinds: one module each (see :class:`~.base.KindModule`), one template
+``templates/<kind>.tex.j2`` and one line in :data:`REGISTRY`. Nothing else in the
+package names a kind: settings, the CLI, every output format and ``check`` read
+the registry.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from importlib import import_module
 
 from ..stream import Stream
-from . import bigram, bigram_rnn, bptt, forward
-from .base import Exercise, tolerance_for
+from .base import Exercise, Kind, tolerance_for
 
-REGISTRY: dict[str, ModuleType] = {
-    m.KIND: m for m in (forward, bigram, bigram_rnn, bptt)
-}
+#: Every kind, one line each: the module of that name in this package.
+KINDS = (
+    "forward",
+    "bigram",
+    "bigram_rnn",
+    "bptt",
+)
+REGISTRY: dict[str, Kind] = {name: Kind(import_module(f".{name}", __name__)) for name in KINDS}
 
-#: The class activity, in order.
+#: The class activity, in order: the sheet's parts unless a config or --parts says otherwise.
 ACTIVITY = ("forward", "bigram", "bigram_rnn", "bptt")
 
 
 def solve(kind: str, params: dict, decimals: int, where: str = "") -> Exercise:
     """Validate params of a kind and solve them into an Exercise."""
-    module = REGISTRY[kind]
-    p = module.parse(params, where)
-    exact = module.is_exact(p)
-    answers = module.solve(p, where)
+    k = REGISTRY[kind]
+    p = k.parse(params, where)
+    exact = k.is_exact(p)
+    answers = k.solve(p, where)
     return Exercise(kind, p, answers, exact, decimals, tolerance_for(exact, decimals))
 
 
@@ -36,4 +40,4 @@ def draw(kind: str, stream: Stream, settings: dict, given: dict | None = None,
     return solve(kind, params, settings["sheet"]["decimals"], where)
 
 
-__all__ = ["ACTIVITY", "REGISTRY", "Exercise", "draw", "solve"]
+__all__ = ["ACTIVITY", "REGISTRY", "Exercise", "Kind", "draw", "solve"]

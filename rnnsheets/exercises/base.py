@@ -1,13 +1,20 @@
-"""What every exercise kind shares: the solved-exercise record and the params reader."""
+"""What every exercise kind shares: its interface, the solved-exercise record and the
+params reader."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from types import ModuleType
+from typing import Protocol
 
+from ..core import ACTIVATIONS
 from ..errors import InputError
-from ..numbers import encode, to_fraction
+from ..numbers import to_fraction
+from ..questions import Question, Statement
+from ..settings import Setting
+from ..stream import Stream
 
 #: How many times a sampler may redraw before giving up.
 MAX_DRAWS = 1000
@@ -29,16 +36,73 @@ class Exercise:
     decimals: int
     tolerance: Fraction | float = 0
 
-    def to_json(self) -> dict:
-        """The exercise as it stands in answers.json."""
-        return {
-            "kind": self.kind,
-            "params": encode(self.params),
-            "answers": encode(self.answers),
-            "exact": self.exact,
-            "decimals": None if self.exact else self.decimals,
-            "tolerance": encode(self.tolerance),
-        }
+
+class KindModule(Protocol):
+    """What a kind's module defines. Members marked optional have the defaults of
+    :class:`Kind`; everything else is required."""
+
+    KIND: str  #: the name in specs, configs and answers.json
+    TITLE: str  #: the part's heading
+    SETTINGS: dict[str, Setting]  #: its config section, with defaults and limits
+
+    def draw(self, stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
+        """Params drawn from the stream and settings, keeping the ``given`` ones."""
+
+    def parse(self, params: dict, where: str) -> dict:
+        """Validated params (numbers as Fractions); InputErrors name the field."""
+
+    def solve(self, p: dict, where: str = "") -> dict:
+        """Every answer the key prints, computed from parsed params."""
+
+    def statement(self, ex: Exercise) -> Statement:
+        """What the exercise gives, for on-screen formats."""
+
+    def questions(self, ex: Exercise) -> list[Question]:
+        """The items of the part, each with its worked solution as steps."""
+
+
+class Kind:
+    """A registered kind: its module's members, with defaults for the optional ones."""
+
+    #: Optional members and their defaults.
+    OPTIONAL: dict[str, object] = {
+        "CLI_OPTIONS": (),  # shared CLI options the kind follows (activation, hidden, ...)
+        "STEP_FIELDS": (),  # answers by time step, interleaved step by step
+        "BACKWARD_FIELDS": (),  # answers by time step, computed from the last step back
+        "ORDER": (),  # answer fields in computation order (default: as solve returns them)
+        "FINAL": (),  # the answers handed in as final (a hand key's wrong ones are named)
+    }
+
+    def __init__(self, module: ModuleType) -> None:
+        self.module = module
+        missing = [m for m in ("KIND", "TITLE", "SETTINGS", "draw", "parse", "solve",
+                               "statement", "questions") if not hasattr(module, m)]
+        if missing:
+            raise TypeError(f"{module.__name__} lacks {', '.join(missing)}")
+
+    def __getattr__(self, name: str):
+        if name in Kind.OPTIONAL:
+            return getattr(self.module, name, Kind.OPTIONAL[name])
+        return getattr(self.module, name)
+
+    @property
+    def name(self) -> str:
+        return self.module.KIND
+
+    def is_exact(self, p: dict) -> bool:
+        """Optional: whether the answers are exact rationals (default: by the activation)."""
+        if hasattr(self.module, "is_exact"):
+            return self.module.is_exact(p)
+        return ACTIVATIONS[p["activation"]].exact
+
+    def view(self, ex: Exercise) -> dict:
+        """Optional: display-ready values for the kind's template (default: none)."""
+        return self.module.view(ex) if hasattr(self.module, "view") else {}
+
+    def check_settings(self, section: dict, where: str) -> None:
+        """Optional: rules across the section's settings (default: none)."""
+        if hasattr(self.module, "check_settings"):
+            self.module.check_settings(section, where)
 
 
 def tolerance_for(exact: bool, decimals: int) -> Fraction | float:

@@ -2,21 +2,78 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
-from .. import bank, core, texmath
+import numpy as np
+
+from .. import bank, texmath
+from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
-from ..questions import Question, Statement
+from ..questions import Answer, Question, Statement, Step
+from ..settings import Choice, Flag, Positive, Whole
 from ..stream import Stream
 from .base import Params
 
 KIND = "bigram"
 TITLE = "A bigram language model"
-STEP_FIELDS = ()
+SETTINGS = {"min_sentences": Whole(1, 1, 6), "max_sentences": Whole(3, 1, 6),
+            "k": Positive(1),  # 1 = Laplace smoothing
+            "query_length": Whole(2, 2, 8),
+            "orientation": Choice("row", ("row", "column")),  # row: rows are the previous word
+            "boundaries": Flag(False)}  # wrap sentences in <s> ... </s>
+CLI_OPTIONS = ("k", "orientation")
 FINAL = ("T", "likelihood")
 ORDER = ("vocab", "sequence", "counts", "row_totals", "T", "factors", "likelihood")
 BOUNDARY = ("<s>", "</s>")
+
+
+def check_settings(section: dict, where: str) -> None:
+    """At least as many sentences allowed as required."""
+    if section["min_sentences"] > section["max_sentences"]:
+        raise InputError(f"{where}.min_sentences", f"must not exceed {where}.max_sentences")
+
+
+# --- the maths: counting, smoothing, a sequence's probability -----------------------
+
+
+def vocabulary(sentences: Sequence[Sequence[str]]) -> list[str]:
+    """Tokens in order of first appearance."""
+    return list(dict.fromkeys(tok for s in sentences for tok in s))
+
+
+def bigram_counts(sentences: Sequence[Sequence[str]], vocab: Sequence[str]) -> np.ndarray:
+    """counts[i, j]: how often vocab[j] directly follows vocab[i] within a sentence."""
+    index = {w: i for i, w in enumerate(vocab)}
+    counts = np.zeros((len(vocab), len(vocab)), dtype=int)
+    for s in sentences:
+        for a, b in zip(s, s[1:]):
+            counts[index[a], index[b]] += 1
+    return counts
+
+
+def smoothed_table(counts: np.ndarray, k: Fraction) -> np.ndarray:
+    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k n): rows sum to 1."""
+    n = counts.shape[0]
+    totals = counts.sum(axis=1)
+    P = np.empty(counts.shape, dtype=object)
+    for (i, j), c in np.ndenumerate(counts):
+        P[i, j] = (Fraction(int(c)) + k) / (Fraction(int(totals[i])) + k * n)
+    return P
+
+
+def sequence_probability(P: np.ndarray, vocab: Sequence[str], query: Sequence[str]):
+    """The factors P(q_{i+1} | q_i) of a token sequence, and their product."""
+    index = {w: i for i, w in enumerate(vocab)}
+    factors = [P[index[a], index[b]] for a, b in zip(query, query[1:])]
+    product = Fraction(1)
+    for f in factors:
+        product *= f
+    return factors, product
+
+
+# --- the exercise ---------------------------------------------------------------------
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
@@ -35,7 +92,7 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     p.update(given)
     if "query" not in given:
         corpus = p["corpus"] if isinstance(p["corpus"], list) else []
-        words = core.vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
+        words = vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
         p["query"] = [stream.choice(words) for _ in range(cfg["query_length"])]
     return p
 
@@ -51,7 +108,7 @@ def parse(params: dict, where: str) -> dict:
     corpus = [r.tokens(f"corpus[{i}]", s) for i, s in enumerate(raw)]
     boundaries = r.flag("boundaries") if r.has("boundaries") else False
     query = r.tokens("query")
-    vocab = core.vocabulary(_wrap(corpus, boundaries))
+    vocab = vocabulary(_wrap(corpus, boundaries))
     for w in _wrap([query], boundaries)[0]:
         if w not in vocab:
             raise r.error("query", f"word {w!r} is not in the corpus vocabulary "
@@ -70,7 +127,7 @@ def _wrap(sentences: list[list[str]], boundaries: bool) -> list[list[str]]:
     return [[BOUNDARY[0], *s, BOUNDARY[1]] for s in sentences]
 
 
-def is_exact(p: dict) -> bool:
+def is_exact(p: dict) -> bool:  # noqa: ARG001
     """Counting and smoothing are always exact."""
     return True
 
@@ -79,10 +136,10 @@ def solve(p: dict, where: str = "") -> dict:
     """Vocabulary, counts, the smoothed table as printed, and the query's likelihood."""
     corpus = _wrap(p["corpus"], p["boundaries"])
     query = _wrap([p["query"]], p["boundaries"])[0]
-    vocab = core.vocabulary(corpus)
-    counts = core.bigram_counts(corpus, vocab)
-    P = core.smoothed_table(counts, p["k"])
-    factors, likelihood = core.sequence_probability(P, vocab, query)
+    vocab = vocabulary(corpus)
+    counts = bigram_counts(corpus, vocab)
+    P = smoothed_table(counts, p["k"])
+    factors, likelihood = sequence_probability(P, vocab, query)
     table = P if p["orientation"] == "row" else P.T
     return to_plain({
         "vocab": vocab,
@@ -128,20 +185,48 @@ def statement(ex) -> Statement:
 
 
 def questions(ex) -> list[Question]:
-    """The smoothed table T and the query's likelihood."""
-    a, v, d = ex.answers, view(ex), ex.decimals
-    counts = texmath.matrix(v["counts"], d)
-    table = (
-        rf"\text{{counts}} = {counts}",
-        r"\text{denominators: } " + ", ".join(texmath.number(x, d) for x in v["denominators"]),
-        rf"T = {texmath.matrix(a['T'], d)}",
+    """The counts, the smoothed table T and the query's likelihood."""
+    p, a, v = ex.params, ex.answers, view(ex)
+    words = ", ".join(a["vocab"])
+    rows, cols = ("columns", "rows") if v["column"] else ("rows", "columns")
+    markers = r" (with <s> and </s>)" if p["boundaries"] else ""
+    counted = (
+        Step(f"The vocabulary is ({words}), so \\(|\\mathcal{{V}}| = {v['n']}\\). Counts, "
+             f"{rows} the previous word a and {cols} the next word b:",
+             r"\text{counts}", v["counts"]),
+        Step("", r"\operatorname{count}(a\,\cdot)", a["row_totals"], form="row"),
     )
-    seq = " ".join(a["sequence"])
-    product = r" \cdot ".join(texmath.number(f["p"], d) for f in v["pairs"])
+    line = "column" if v["column"] else "row"
+    table = [
+        Step(f"The denominators \\(\\operatorname{{count}}(a\\,\\cdot) + k\\,|\\mathcal{{V}}|\\) "
+             f"with \\(k = {texmath.number(p['k'], 4)}\\), in vocabulary order:",
+             r"\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|", v["denominators"], form="row"),
+        Step("Adding k to each count and dividing:", "T", a["T"]),
+    ]
+    if v["has_fraction"]:
+        table.append(Step("", "T", a["T"], form="approx"))
+    table.append(Step(f"Each {line} sums to 1."))
+    pairs = ", ".join(f"({f['prev']}, {f['next']})" for f in v["pairs"])
+    product = r" \cdot ".join(texmath.number(f["p"], ex.decimals) for f in v["pairs"])
+    likelihood = Step(f"Multiply the probability of each pair {pairs}:",
+                      f"P = {product}" if len(v["pairs"]) > 1 else "P", a["likelihood"])
+    orientation = (r"every column sums to 1, since each column is a previous word a and "
+                   r"each row a next word b, so \(T_{ba} = P(b \mid a)\)"
+                   if v["column"] else
+                   r"every row sums to 1, since each row is a previous word a and each "
+                   r"column a next word b, so \(T_{ab} = P(b \mid a)\)")
     return [
-        Question("T", "Give the smoothed transition table T (vocabulary in order: "
-                 + ", ".join(a["vocab"]) + ").", a["T"], table),
-        Question("likelihood", f"What probability does the model give the sequence “{seq}”?",
-                 a["likelihood"],
-                 (rf"P = {product} = {texmath.number_approx(a['likelihood'], d)}",)),
+        Question("counts", f"List the vocabulary in order of first appearance{markers}, and "
+                 "count how often each word follows each other word.",
+                 (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm"),
+        Question("T", f"Write down the smoothed transition table T (vocabulary in order: "
+                 f"{words}). Use this orientation: {orientation}.",
+                 (Answer("T", a["T"], "T"),), tuple(table),
+                 r"Every entry of the line for a shares the denominator "
+                 r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
+                 "differ.", room="3.5cm"),
+        Question("likelihood", "What probability does the model give the word sequence "
+                 f"“{' '.join(a['sequence'])}”? Multiply the probability of each word given "
+                 "the one before.", (Answer("likelihood", a["likelihood"], "P"),),
+                 (likelihood,), room="2.2cm"),
     ]

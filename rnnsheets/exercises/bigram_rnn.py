@@ -7,16 +7,20 @@ from fractions import Fraction
 import numpy as np
 
 from .. import bank, core, texmath
-from ..config import ACTIVATION_NAMES
+from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
-from ..questions import Question, Statement
+from ..questions import Answer, Question, Statement, Step
+from ..settings import Choice, Whole
 from ..stream import Stream
 from .base import Params, first_size
+from .bigram import smoothed_table
 from .forward import ACTIVATION_TEXT
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"
-STEP_FIELDS = ()
+SETTINGS = {"vocab": Whole(2, 2, 8), "activation": Choice("sigmoid", ACTIVATION_NAMES),
+            "steps": Whole(2)}
+STEP_FIELDS = ("o",)
 FINAL = ("W", "V", "b", "C", "o")
 ORDER = ("W", "V", "b", "C", "check", "o")
 _RANGE = {"sigmoid": "(0, 1)", "tanh": "(-1, 1)", "relu": "(0, inf)"}
@@ -31,7 +35,7 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     else:
         vocab = stream.sample(bank.WORDS, min(n, len(bank.WORDS)))
     counts = np.array([[stream.between(0, 3) for _ in range(n)] for _ in range(n)])
-    P = core.smoothed_table(counts, Fraction(1))
+    P = smoothed_table(counts, Fraction(1))
     orientation = given.get("orientation", settings["bigram"]["orientation"])
     p = {
         "vocab": vocab,
@@ -74,9 +78,18 @@ def parse(params: dict, where: str) -> dict:
     return out
 
 
-def is_exact(p: dict) -> bool:
-    """relu and identity designs are exact."""
-    return core.ACTIVATIONS[p["activation"]].exact
+def design(P: np.ndarray, act: core.Activation):
+    """W = sigma^{-1}(P^T), V = 0, b = 0, C = I for a row-stochastic P.
+
+    On a one-hot x_t = e_i the output is sigma(W e_i) = row i of P. V, b and C
+    are exact whatever the activation; W is exact for relu and identity.
+    """
+    n = P.shape[0]
+    W = act.inv(P.T)
+    V = core.exact_array([[0] * n] * n)
+    b = core.exact_array([0] * n)
+    C = core.exact_array([[int(i == j) for j in range(n)] for i in range(n)])
+    return W, V, b, C
 
 
 def solve(p: dict, where: str = "") -> dict:
@@ -84,7 +97,7 @@ def solve(p: dict, where: str = "") -> dict:
     act = core.ACTIVATIONS[p["activation"]]
     T = core.exact_array(p["T"])
     P = T if p["orientation"] == "row" else T.T
-    W, V, b, C = core.bigram_design(P, act)
+    W, V, b, C = design(P, act)
     n = len(P)
     conv = core.exact_array if act.exact else core.float_array
     eye = [conv([int(i == j) for j in range(n)]) for i in range(n)]
@@ -130,15 +143,77 @@ def statement(ex) -> Statement:
 
 
 def questions(ex) -> list[Question]:
-    """W of the design, and the outputs on the input sequence."""
-    a, d, v = ex.answers, ex.decimals, view(ex)
-    source = "T" if ex.params["orientation"] == "column" else r"T^{\top}"
-    design = (rf"W = \sigma^{{-1}}({source}) = {texmath.matrix(a['W'], d)},\quad V = 0,\ b = 0,"
-              r"\ C = I",)
-    out = [Question("W", r"Give \(W\) (with \(V = 0\), \(b = 0\), \(C = I\)).", a["W"], design)]
-    for s in v["inputs"]:
-        out.append(Question(f"o_{s['t']}", rf"Run it on \(x_{{{s['t']}}} = "
-                            rf"{texmath.row(s['x'], d)}^\top\): give \(o_{{{s['t']}}}\).",
-                            s["o"], (rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}}) = "
-                                     rf"{texmath.column(s['o'], d)}",)))
+    """The design, why smoothing matters, the general case, and a run of the network."""
+    p, a, d, v = ex.params, ex.answers, ex.decimals, view(ex)
+    column = p["orientation"] == "column"
+    act = p["activation"]
+    source = "T" if column else r"T^{\top}"
+    which = "column i of T" if column else r"row i of T, that is, column i of \(T^{\top}\)"
+    exact = act in ("relu", "identity")
+    inverse = {"sigmoid": r"\(\operatorname{logit}(y) = \ln\frac{y}{1-y}\)",
+               "tanh": r"\(\operatorname{artanh}(y) = \frac12 \ln\frac{1+y}{1-y}\)"}
+    design_steps = [
+        Step(r"Take \(V = 0\), \(b = 0\) and \(C = I\), so that \(o_t = h_t = \sigma(W x_t)\). "
+             r"For \(x_t = e_i\) this is \(\sigma\)(column i of W), which must be the "
+             f"distribution after word i: {which}. So column i of W is "
+             r"\(\sigma^{-1}\) of that distribution"
+             + (", and \\(\\sigma\\) leaves these positive entries unchanged:" if exact
+                else f", with \\(\\sigma^{{-1}} = \\operatorname{{{v['inverse']}}}\\), "
+                     f"{inverse[act]}, entry by entry:"),
+             f"W = {source}" if exact else rf"W = \sigma^{{-1}}\!\big({source}\big)", a["W"]),
+        Step("", "V", a["V"]),
+        Step("", "b", a["b"], beside=True),
+        Step("", "C", a["C"], beside=True),
+        Step("Why it works: a one-hot input selects one column of W; V = 0 makes the network "
+             "forget the past, as a bigram model does; C = I passes \\(h_t\\) to the output. "
+             + ("And \\(\\sigma^{-1}\\) exists for every entry because smoothing removed "
+                "the zeros: every entry of T lies strictly between 0 and 1."
+                if not exact else "Every entry of T is positive thanks to smoothing, which is "
+                "where \\(\\sigma\\) is the identity.")),
+        Step("Check: running the designed RNN on each word reproduces the table.")]
+    design_steps += [Step("", rf"\sigma(W e_{{{r['i']}}})", r["check"], form="row",
+                          beside=r["i"] > 0) for r in v["rows"]]
+    if act in ("sigmoid", "tanh"):
+        why = ("Why would this design fail for a table estimated without smoothing?",
+               "An unsmoothed table contains a 0 for every pair never seen in the corpus. No "
+               f"finite weight gives \\(\\sigma(z) = 0\\): {v['inverse']}(0) does not "
+               "exist, so no W reproduces that entry. Smoothing keeps every entry strictly "
+               "inside (0, 1).")
+    else:
+        why = ("Would this design still work for a table estimated without smoothing? And "
+               "with a sigmoid?",
+               "An unsmoothed table contains a 0 for every pair never seen in the corpus. Here "
+               "it still works: W copies the 0"
+               + (" (any \\(z \\le 0\\) would do, since \\(\\max(0, z) = 0\\))"
+                  if act == "relu" else "")
+               + ". With a sigmoid it fails: no finite z gives \\(\\sigma(z) = 0\\), so "
+               "logit(0) does not exist.")
+    out = [
+        Question("design", r"Find \(W\), \(V\), \(b\) and \(C\) so that, for every word, "
+                 r"feeding its one-hot vector gives \(o_t = P(\,\cdot \mid x_t)\).",
+                 (Answer("W", a["W"], "W"), Answer("V", a["V"], "V"), Answer("b", a["b"], "b"),
+                  Answer("C", a["C"], "C")), tuple(design_steps),
+                 r"With \(x_t = e_i\), the product \(W x_t\) is column i of W. If the next "
+                 r"word depends only on the current one, what should the network remember of "
+                 r"\(h_{t-1}\)? And which matrix C passes \(h_t\) through unchanged?",
+                 room="4cm"),
+        Question("smoothing", why[0], (), (Step(why[1]),), room="2cm"),
+        Question("general", r"Give the design for any vocabulary of n words and its "
+                 r"\(n \times n\) table T.", (),
+                 (Step("With \\(\\sigma^{-1}\\) applied entry by entry:",
+                       rf"W = \sigma^{{-1}}\!\big({source}\big) \in \mathbb{{R}}^{{n \times n}}, "
+                       r"\quad V = 0_{n \times n}, \quad b = 0_{n}, \quad C = I_{n}"),),
+                 room="2cm"),
+    ]
+    if v["inputs"]:
+        shown = ", ".join(rf"\(x_{{{s['t']}}} = {texmath.row(s['x'], d)}^\top\)"
+                          + (f" ({s['word']})" if s["word"] is not None else "")
+                          for s in v["inputs"])
+        steps = [Step("", rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}})", s["o"],
+                      beside=s["t"] > 0) for s in v["inputs"]]
+        steps.append(Step("The outputs do not depend on earlier words: V = 0."))
+        out.append(Question("run", f"Run your network on the input sequence {shown} and give "
+                            r"the outputs \(o_t\).",
+                            tuple(Answer(f"o_{s['t']}", s["o"], f"o_{{{s['t']}}}")
+                                  for s in v["inputs"]), tuple(steps), room="2.2cm"))
     return out

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
 from .. import core, texmath
+from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
-from ..questions import Figure, Question, Statement
+from ..questions import Answer, Choice, Figure, Question, Statement, Step
+from ..settings import Choice as OneOf
+from ..settings import Flag, Lengths, Whole
 from ..stream import Stream
 from . import forward
 from .base import Params
 
 KIND = "bptt"
 TITLE = "Backpropagation through time"
+SETTINGS = {"hidden": Whole(2), "vocab": Whole(2, 2, 8),
+            "steps": Whole(2),  # N: tokens x_0 .. x_N
+            "activation": OneOf("relu", ACTIVATION_NAMES),
+            "expand": Lengths([1, 2, 3]),  # sequence lengths whose dL/dW expansion is asked
+            "entry": Flag(True)}  # also ask for d o_0 / d W_ij
+CLI_OPTIONS = ("activation", "hidden", "steps")
 #: Forward quantities by step; backward ones are computed from the last step back.
 STEP_FIELDS = ("z", "h", "o", "dsigma", "step_loss")
 BACKWARD_FIELDS = ("dL_do", "dL_dh", "dL_dz")
@@ -61,12 +75,96 @@ def parse(params: dict, where: str) -> dict:
     return p
 
 
-is_exact = forward.is_exact
+# --- the maths: the squared loss, its gradients, the chain-rule expansion -------------
+
+
+def loss_gradients(W, V, b, C, h_init, xs, act: core.Activation):
+    """L = sum_{t<N} ||x_{t+1} - o_t||^2 over tokens x_0..x_N, with dL/do_t = 2 (o_t - x_{t+1}),
+    and the backward pass through the RNN."""
+    N = len(xs) - 1
+    fw = core.forward(W, V, b, C, h_init, xs[:N], act)
+    errs = [o - x for o, x in zip(fw.o, xs[1:])]
+    loss = sum((e * e).sum() for e in errs)
+    dL_do = [2 * e for e in errs]
+    return fw, loss, dL_do, core.backward(V, C, h_init, xs[:N], fw, dL_do, act)
+
+
+def d_output0_d_W(C, z0, h0, x0, i: int, j: int, act: core.Activation) -> np.ndarray:
+    """d o_0 / d W_ij = C[:, i] sigma'(z_0[i]) x_0[j] (h_{-1} does not depend on W)."""
+    return C[:, i] * act.df(z0, h0)[i] * x0[j]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One partial in a chain-rule term, in the activity's shorthand.
+
+    kinds: ``dL/do`` (dL/do_t), ``do/dW`` (do_t/dW direct), ``do/dh`` (do_t/dh_{t-1}),
+    ``dh/dh`` (dh_t/dh_{t-1}), ``dh/dW`` (dh_t/dW direct, h_{t-1} held fixed).
+    """
+
+    kind: str
+    t: int
+
+    @property
+    def text(self) -> str:
+        """Plain-text form, e.g. ``do_2/dh_1``."""
+        t = self.t
+        return {
+            "dL/do": f"dL/do_{t}",
+            "do/dW": f"do_{t}/dW",
+            "do/dh": f"do_{t}/dh_{t - 1}",
+            "dh/dh": f"dh_{t}/dh_{t - 1}",
+            "dh/dW": f"dh_{t}/dW",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class Term:
+    """The chain from output o_j back to the direct dependence of h_k on W."""
+
+    output: int
+    step: int
+    factors: tuple[Factor, ...]
+
+
+@functools.cache
+def bptt_expansion(N: int) -> tuple[Term, ...]:
+    """dL/dW for outputs o_0..o_{N-1} as its N(N+1)/2 chain-rule terms.
+
+    Term (j, k<j): dL/do_j * do_j/dh_{j-1} * prod_{m=j-1..k+1} dh_m/dh_{m-1} * dh_k/dW;
+    term (j, j): dL/do_j * do_j/dW.
+    """
+    terms = []
+    for j in range(N):
+        for k in range(j, -1, -1):
+            if k == j:
+                factors = (Factor("dL/do", j), Factor("do/dW", j))
+            else:
+                chain = tuple(Factor("dh/dh", m) for m in range(j - 1, k, -1))
+                factors = (Factor("dL/do", j), Factor("do/dh", j), *chain, Factor("dh/dW", k))
+            terms.append(Term(j, k, factors))
+    return tuple(terms)
+
+
+def n_terms(N: int) -> int:
+    """Number of terms in the expansion of dL/dW for sequence length N."""
+    return N * (N + 1) // 2
 
 
 def expansion(N: int) -> list[list[str]]:
     """The expansion of dL/dW for length N, each term as its factors' shorthand."""
-    return [[f.text for f in term.factors] for term in core.bptt_expansion(N)]
+    return [[f.text for f in term.factors] for term in bptt_expansion(N)]
+
+
+def distractors(N: int) -> list[list[str]]:
+    """Chain products that look like terms of the expansion for length N but are not."""
+    out = [[f"dL/do_{N}", f"do_{N}/dW"],  # there is no output o_N
+           ["dL/do_0", "do_0/dh_-1", "dh_-1/dW"]]  # h_{-1} does not depend on W
+    if N >= 3:  # a factor dh_m/dh_{m-1} left out
+        out.append([f"dL/do_{N - 1}", f"do_{N - 1}/dh_{N - 2}", f"dh_{N - 3}/dW"])
+    elif N == 2:  # the direct factor taken at the wrong step
+        out.append(["dL/do_1", "do_1/dh_0", "dh_1/dW"])
+    return out
 
 
 def solve(p: dict, where: str = "") -> dict:
@@ -74,23 +172,22 @@ def solve(p: dict, where: str = "") -> dict:
     W, V, b, C, h0, xs, act = forward.arrays(p)
     N = len(xs) - 1
     try:
-        g = core.bptt(W, V, b, C, h0, xs, act)
+        fw, loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act)
     except ValueError:  # a ReLU pre-activation at exactly 0: say which
         forward.check_relu(p, forward.run(p).z[:N], where)
         raise
     answers = {
-        "z": g.fw.z, "h": g.fw.h, "o": g.fw.o,
-        "dsigma": [act.df(z, h) for z, h in zip(g.fw.z, g.fw.h)],
-        "step_loss": [((o - x) * (o - x)).sum() for o, x in zip(g.fw.o, xs[1:])],
-        "loss": g.loss, "dL_do": g.dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
+        "z": fw.z, "h": fw.h, "o": fw.o, "dsigma": g.dsigma,
+        "step_loss": [((o - x) * (o - x)).sum() for o, x in zip(fw.o, xs[1:])],
+        "loss": loss, "dL_do": dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
         "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
-        "n_terms": core.n_terms(N),
-        "expansions": [{"N": n, "n_terms": core.n_terms(n), "terms": expansion(n)}
+        "n_terms": n_terms(N),
+        "expansions": [{"N": n, "n_terms": n_terms(n), "terms": expansion(n)}
                        for n in p["expand"]],
     }
     if "entry" in p:
         i, j = p["entry"]
-        answers["d_o0_d_W_entry"] = core.d_output0_d_W(C, g.fw.z[0], g.fw.h[0], xs[0], i, j, act)
+        answers["d_o0_d_W_entry"] = d_output0_d_W(C, fw.z[0], fw.h[0], xs[0], i, j, act)
     return to_plain(answers)
 
 
@@ -106,7 +203,7 @@ def view(ex) -> dict:
     expansions = []
     for e in a["expansions"]:
         terms = [{"factors": f, "output": term.output, "step": term.step}
-                 for f, term in zip(e["terms"], core.bptt_expansion(e["N"]))]
+                 for f, term in zip(e["terms"], bptt_expansion(e["N"]))]
         expansions.append({"N": e["N"], "n_terms": e["n_terms"], "last": e["N"] - 1,
                            "terms": terms, "steps": list(range(e["N"]))})
     out = {"N": N, "last": N - 1, "steps": steps, "expansions": expansions,
@@ -137,46 +234,123 @@ def statement(ex) -> Statement:
 
 
 def questions(ex) -> list[Question]:
-    """The expansions (symbolic), the loss, the four gradients and the W entry."""
-    a, d, v = ex.answers, ex.decimals, view(ex)
+    """The expansions (symbolic, with their term counts), the general case, the loss and
+    gradients with numbers, and the W entry."""
+    p, a, d, v = ex.params, ex.answers, ex.decimals, view(ex)
     tm = texmath
+    dLdW = r"\frac{\partial L}{\partial W}"
     out = []
-    for e in v["expansions"]:
-        lines = [r"\frac{\partial L}{\partial W} = "
-                 + " + ".join(tm.chain(t["factors"]) for t in e["terms"])]
-        figs = tuple(Figure(tuple(e["steps"]), t["output"], t["step"],
-                            f"j = {t['output']}, k = {t['step']}") for t in e["terms"])
-        out.append(Question(f"expansion_{e['N']}", rf"Write \(\partial L/\partial W\) for "
-                            rf"\(N = {e['N']}\) as a sum of chain-rule products.", None,
-                            tuple(lines), figs,
-                            f"{e['n_terms']} term{'s' if e['n_terms'] != 1 else ''}"))
-    out.append(Question("n_terms", r"How many terms does the expansion have for the "
-                        rf"\(N = {v['N']}\) of this sheet?", a["n_terms"],
-                        (rf"\tfrac{{N(N+1)}}{{2}} = {a['n_terms']}",)))
-    forward_lines = tuple(
-        rf"z_{{{s['t']}}} = {tm.column(s['z'], d)},\ h_{{{s['t']}}} = {tm.column(s['h'], d)},"
-        rf"\ o_{{{s['t']}}} = {tm.column(s['o'], d)},\ \lVert x_{{{s['next']}}} - o_{{{s['t']}}}"
-        rf"\rVert^2 = {tm.number_approx(s['step_loss'], d)}" for s in v["steps"])
-    backward_lines = tuple(
-        rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}} = {tm.column(s['dL_do'], d)},\ "
-        rf"\frac{{\partial L}}{{\partial h_{{{s['t']}}}}} = {tm.column(s['dL_dh'], d)},\ "
-        rf"\frac{{\partial L}}{{\partial z_{{{s['t']}}}}} = {tm.column(s['dL_dz'], d)}"
-        for s in reversed(v["steps"]))
-    out.append(Question("loss", r"Compute the loss \(L\).", a["loss"],
-                        (*forward_lines, rf"L = {tm.number_approx(a['loss'], d)}")))
-    sums = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^\top",
-            "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^\top",
+    for n, e in enumerate(v["expansions"]):
+        last = n == len(v["expansions"]) - 1
+        right = [tuple(t["factors"]) for t in e["terms"]]
+        options = sorted(right + [tuple(f) for f in distractors(e["N"])])
+        steps = [Step("", dLdW, [tm.chain(t["factors"]) for t in e["terms"]], form="sum"),
+                 Step(f"That is {e['n_terms']} term{'s' if e['n_terms'] != 1 else ''}.")]
+        figures = ()
+        if last:
+            steps.append(Step("Each term follows one path back through the unrolled network, "
+                              "from the output \\(o_j\\) to the step k where W enters "
+                              "directly (in colour)."))
+            figures = tuple(Figure(tuple(e["steps"]), t["output"], t["step"],
+                                   f"j = {t['output']}, k = {t['step']}") for t in e["terms"])
+        out.append(Question(
+            f"expansion_{e['N']}", rf"Write \({dLdW}\) for \(N = {e['N']}\) as a sum of "
+            "chain-rule products. How many terms are there?",
+            (Answer(f"n_terms_{e['N']}", e["n_terms"], rf"\text{{terms for }} N = {e['N']}"),),
+            tuple(steps),
+            r"W reaches the output \(o_j\) directly at step j, and also through every earlier "
+            r"step k < j; each step back adds a factor \(\partial h_m/\partial h_{m-1}\)."
+            if n == 0 else "", figures,
+            Choice(tuple(tm.chain(o) for o in options),
+                   frozenset(i for i, o in enumerate(options) if o in right)),
+            room="2.6cm"))
+    general = (r"\sum_{j=0}^{N-1} \Big(\frac{\partial L}{\partial o_j}\frac{\partial o_j}"
+               r"{\partial W} + \sum_{k=0}^{j-1} \frac{\partial L}{\partial o_j}\frac{\partial o_j}"
+               r"{\partial h_{j-1}} \Big(\prod_{m=k+1}^{j-1} \frac{\partial h_m}{\partial h_{m-1}}"
+               r"\Big) \frac{\partial h_k}{\partial W} \Big)")
+    out.append(Question(
+        "n_terms", rf"Write \({dLdW}\) for a general sequence length N. How many terms does "
+        f"it have? How many for the N = {v['N']} of this sheet?",
+        (Answer("n_terms", a["n_terms"], rf"\text{{terms for }} N = {v['N']}"),),
+        (Step("", rf"{dLdW} = {general}"),
+         Step("Output \\(o_j\\) contributes one term for each step k = 0, ..., j, so there "
+              "are", r"1 + 2 + \dots + N = \tfrac{N(N+1)}{2}"),
+         Step(f"terms; for N = {v['N']}:", r"\tfrac{N(N+1)}{2}", a["n_terms"])),
+        room="2.4cm"))
+    forward_steps = [Step("Forward:" if s["t"] == 0 else "",
+                          rf"z_{{{s['t']}}} = W x_{{{s['t']}}} + V h_{{{s['prev']}}} + b", s["z"])
+                     for s in v["steps"]]
+    fwd: list[Step] = []
+    for s, z in zip(v["steps"], forward_steps):
+        t, nx = s["t"], s["next"]
+        fwd += [z, Step("", rf"h_{{{t}}}", s["h"], beside=True),
+                Step("", rf"o_{{{t}}} = C h_{{{t}}}", s["o"]),
+                Step("", rf"\lVert x_{{{nx}}} - o_{{{t}}} \rVert^2", s["step_loss"], beside=True)]
+    fwd.append(Step("So", "L", a["loss"]))
+    back: list[Step] = []
+    for s in reversed(v["steps"]):
+        t, nx = s["t"], s["next"]
+        dh = (rf"C^{{\top}}\frac{{\partial L}}{{\partial o_{{{t}}}}}"
+              + ("" if s["last"] else rf" + V^{{\top}}\frac{{\partial L}}{{\partial z_{{{nx}}}}}"))
+        back += [
+            Step("Backward, from the last step to the first:" if s["last"] else "",
+                 rf"\frac{{\partial L}}{{\partial o_{{{t}}}}} = 2(o_{{{t}}} - x_{{{nx}}})",
+                 s["dL_do"]),
+            Step("", rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {dh}", s["dL_dh"],
+                 beside=True),
+            Step("", rf"\sigma'(z_{{{t}}})", s["dsigma"]),
+            Step("", rf"\frac{{\partial L}}{{\partial z_{{{t}}}}} = \frac{{\partial L}}"
+                 rf"{{\partial h_{{{t}}}}} \odot \sigma'(z_{{{t}}})", s["dL_dz"], beside=True)]
+    sums = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^{\top}",
+            "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^{\top}",
             "db": r"\sum_t \frac{\partial L}{\partial z_t}",
-            "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^\top"}
-    for name, formula in sums.items():
-        out.append(Question(name, rf"Compute \(\partial L / \partial {name[1]}\).", a[name],
-                            (*backward_lines, rf"\frac{{\partial L}}{{\partial {name[1]}}} = "
-                             rf"{formula} = {tm.value(a[name], d)}")))
+            "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^{\top}"}
+    grads = [Step("Gradients, summing over the steps:" if name == "dW" else "",
+                  rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
+                  beside=name in ("dV", "dC"))
+             for name, formula in sums.items()]
+    hint = (r"Run forward first and keep \(z_t\), \(h_t\), \(o_t\). Then go backwards: "
+            r"\(\partial L/\partial o_t = 2(o_t - x_{t+1})\); \(\partial L/\partial h_t = "
+            r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
+            r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
+            rf"\sigma'(z_t)\), where {forward.DERIVATIVE_TEXT[p['activation']]}. Finally "
+            r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
+            r"likewise for V (with \(h_{t-1}\)), b and C.")
+    out.append(Question(
+        "gradients", rf"Now with numbers, for N = {v['N']}: compute the loss L and its "
+        r"gradients \(\partial L/\partial W\), \(\partial L/\partial V\), "
+        r"\(\partial L/\partial b\) and \(\partial L/\partial C\).",
+        (Answer("loss", a["loss"], "L"),
+         *(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}") for name in sums)),
+        (*fwd, *back, *grads), hint, room="6cm"))
     if "entry" in v:
         en = v["entry"]
         i, j = en["i"], en["j"]
-        prompt = rf"Compute \(\partial o_0 / \partial W_{{{i},{j}}}\)."
-        line = (rf"\frac{{\partial o_0}}{{\partial W_{{{i},{j}}}}} = C_{{:,{i}}}\,"
-                rf"\sigma'(z_{{0,{i}}})\,x_{{0,{j}}} = {tm.column(en['value'], d)}")
-        out.append(Question("d_o0_d_W_entry", prompt, en["value"], (line,)))
+        reason = {
+            "input": f"It is zero because \\(x_{{0,{j}}} = 0\\): input {j} is not active at "
+                     f"step 0, so \\(W_{{{i},{j}}}\\) is multiplied by 0 and never reaches "
+                     "\\(o_0\\).",
+            "inactive": f"It is zero because unit {i} is off at step 0 "
+                        f"(\\(z_{{0,{i}}} < 0\\)), and the ReLU passes no gradient through "
+                        "an inactive unit.",
+            "column": f"It is zero because column {i} of C is zero: \\(h_{{0,{i}}}\\) does not "
+                      "reach the output.",
+            "nonzero": f"It is not zero: input {j} is active at step 0, unit {i} passes "
+                       f"gradient (\\(\\sigma' \\ne 0\\)), and column {i} of C carries "
+                       f"\\(h_{{0,{i}}}\\) to the output.",
+        }[en["reason"]]
+        entry = rf"\frac{{\partial o_0}}{{\partial W_{{{i},{j}}}}}"
+        out.append(Question(
+            "entry", rf"Compute \({entry}\) (rows and columns counted from 0). Is it zero? "
+            "Why or why not?",
+            (Answer("d_o0_d_W_entry", en["value"], entry),),
+            (Step(rf"\(W_{{{i},{j}}}\) enters only \(z_{{0,{i}}} = \dots + W_{{{i},{j}}}\, "
+                  rf"x_{{0,{j}}}\), so",
+                  rf"{entry} = C_{{:,{i}}}\, \sigma'(z_{{0,{i}}})\, x_{{0,{j}}} = "
+                  rf"{tm.column(en['C_col'], d)} \cdot {tm.number(en['dsigma'], d)} \cdot "
+                  rf"{tm.number(en['x0j'], d)}", en["value"]),
+             Step(reason)),
+            r"Only \(z_0\) stands between W and \(o_0\), since \(h_{-1}\) does not depend "
+            r"on W: \(\partial o_0/\partial W_{ij} = C_{:,i}\, \sigma'(z_{0,i})\, x_{0,j}\).",
+            room="2.4cm"))
     return out

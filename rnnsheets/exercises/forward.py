@@ -7,15 +7,19 @@ from fractions import Fraction
 import numpy as np
 
 from .. import core, texmath
-from ..config import ACTIVATION_NAMES, grid
+from ..core import ACTIVATION_NAMES
 from ..errors import InputError
 from ..numbers import to_plain
-from ..questions import Figure, Question, Statement
+from ..questions import Answer, Figure, Question, Statement, Step
+from ..settings import Choice, Whole, grid
 from ..stream import Stream
 from .base import Params, first_size, redraw
 
 KIND = "forward"
 TITLE = "The RNN forward step"
+SETTINGS = {"hidden": Whole(2), "inputs": Whole(2), "outputs": Whole(2), "steps": Whole(2),
+            "activation": Choice("relu", ACTIVATION_NAMES)}
+CLI_OPTIONS = ("activation", "hidden", "steps")
 #: Answers indexed by time step, and the ones a student hands in as final.
 STEP_FIELDS = ("Wx", "Vh", "z", "h", "o")
 FINAL = ("h", "o")
@@ -120,11 +124,6 @@ def run(p: dict) -> core.ForwardPass:
     return core.forward(*arrays(p))
 
 
-def is_exact(p: dict) -> bool:
-    """Whether the answers are exact rationals."""
-    return core.ACTIVATIONS[p["activation"]].exact
-
-
 def check_relu(p: dict, zs, where: str) -> None:
     """A ReLU sheet must never put a pre-activation at exactly 0."""
     if p["activation"] == "relu":
@@ -159,6 +158,14 @@ ACTIVATION_TEXT = {
 }
 
 
+DERIVATIVE_TEXT = {
+    "relu": r"\(\sigma'(z) = 1\) if \(z > 0\), else 0",
+    "identity": r"\(\sigma'(z) = 1\)",
+    "tanh": r"\(\sigma'(z) = 1 - \tanh^2 z = 1 - h^2\)",
+    "sigmoid": r"\(\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = h\,(1 - h)\)",
+}
+
+
 def rnn_given(p: dict, places: int, xs_label: str = "x") -> tuple[str, ...]:
     """The RNN's parameters and inputs as display math lines."""
     tm = texmath
@@ -180,17 +187,30 @@ def statement(ex) -> Statement:
 
 
 def questions(ex) -> list[Question]:
-    """h_t and o_t for each step, each with the step worked out."""
-    tm, d = texmath, ex.decimals
+    """h_t and o_t for each step, each step worked out term by term."""
+    tm, d, p = texmath, ex.decimals, ex.params
     out = []
     for s in view(ex)["steps"]:
         t, prev = s["t"], s["prev"]
+        hint = (r"Start with the pre-activation \(z_t = W x_t + V h_{t-1} + b\), then apply "
+                r"\(\sigma\) to each entry. When \(x_t\) is one-hot, \(W x_t\) is simply one "
+                r"column of \(W\)." if t == 0 else
+                rf"Use the \(h_{{{prev}}}\) you found above: this is where the network's memory "
+                "enters." if t == 1 else "")
         steps = (
-            rf"z_{{{t}}} = W x_{{{t}}} + V h_{{{prev}}} + b = {tm.column(s['Wx'], d)} + "
-            rf"{tm.column(s['Vh'], d)} + {tm.column(ex.params['b'], d)} = {tm.column(s['z'], d)}",
-            rf"h_{{{t}}} = \sigma(z_{{{t}}}) = {tm.column(s['h'], d)}",
-            rf"o_{{{t}}} = C h_{{{t}}} = {tm.column(s['o'], d)}",
+            Step("First the three terms of the pre-activation, then their sum:",
+                 rf"W x_{{{t}}}", s["Wx"]),
+            Step("", rf"V h_{{{prev}}} = {tm.matrix(p['V'], d)} {tm.column(s['h_prev'], d)}",
+                 s["Vh"], beside=True),
+            Step("", "b", p["b"], beside=True),
+            Step("", rf"z_{{{t}}} = W x_{{{t}}} + V h_{{{prev}}} + b", s["z"]),
+            Step(r"Apply \(\sigma\) to each entry, then the output layer:",
+                 rf"h_{{{t}}} = \sigma(z_{{{t}}})", s["h"]),
+            Step("", rf"o_{{{t}}} = C h_{{{t}}} = {tm.matrix(p['C'], d)} {tm.column(s['h'], d)}",
+                 s["o"], beside=True),
         )
-        out.append(Question(f"h_{t}", rf"Compute \(h_{{{t}}}\).", s["h"], steps[:2]))
-        out.append(Question(f"o_{t}", rf"Compute \(o_{{{t}}}\).", s["o"], steps))
+        out.append(Question(
+            f"step_{t}", rf"Compute \(h_{{{t}}}\) and \(o_{{{t}}}\).",
+            (Answer(f"h_{t}", s["h"], f"h_{{{t}}}"), Answer(f"o_{t}", s["o"], f"o_{{{t}}}")),
+            steps, hint, room="3.2cm"))
     return out

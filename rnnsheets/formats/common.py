@@ -1,12 +1,19 @@
-"""What the on-screen drivers share: every question of a build, with its place and id."""
+"""What the on-screen drivers share: every question of a build with its place and ids,
+the worked solution as display lines, and the check of a quiz file's answers."""
 
 from __future__ import annotations
 
 import html
+import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
+from .. import texmath
+from ..entries import flatten
 from ..exercises import REGISTRY, Exercise
-from ..questions import Question, Statement, cells, tolerance
+from ..questions import Answer, Question, Statement, Step, tolerance
+from ..report import Report, show
 from ..sheet import Variant
 
 
@@ -22,17 +29,23 @@ class Asked:
 
     @property
     def id(self) -> str:
-        """Stable id: variant code, part and question, e.g. ``42-1:p1:o_1``."""
+        """Stable id of the question: variant code, part and question, e.g. ``42-1:p1:step_1``."""
         return f"{self.variant.code}:p{self.part}:{self.question.id}"
+
+    def entry_id(self, answer: Answer, suffix: str = "") -> str:
+        """The id of an answer entry, e.g. ``42-1:p1:h_1[0]``."""
+        return f"{self.variant.code}:p{self.part}:{answer.name}{suffix}"
+
+    def cells(self, answer: Answer) -> list[tuple[str, object, float]]:
+        """(entry id, value, grading tolerance) for each entry of one answer."""
+        ex = self.exercise
+        return [(self.entry_id(answer, suffix), v, tolerance(v, ex.exact, ex.tolerance))
+                for suffix, v in flatten(answer.value)]
 
     @property
     def entries(self) -> list[tuple[str, object, float]]:
-        """(entry id, value, grading tolerance) for each entry; none for symbolic questions."""
-        if self.question.value is None:
-            return []
-        ex = self.exercise
-        return [(self.id + suffix, v, tolerance(v, ex.exact, ex.tolerance))
-                for suffix, v in cells(self.question.value)]
+        """(entry id, value, grading tolerance) for every entry the question asks."""
+        return [c for a in self.question.answers for c in self.cells(a)]
 
 
 def asked(variants: list[Variant]) -> list[Asked]:
@@ -40,9 +53,9 @@ def asked(variants: list[Variant]) -> list[Asked]:
     out = []
     for v in variants:
         for n, ex in enumerate(v.exercises, start=1):
-            module = REGISTRY[ex.kind]
-            st = module.statement(ex)
-            out.extend(Asked(v, n, ex, st, q) for q in module.questions(ex))
+            kind = REGISTRY[ex.kind]
+            st = kind.statement(ex)
+            out.extend(Asked(v, n, ex, st, q) for q in kind.questions(ex))
     return out
 
 
@@ -58,6 +71,56 @@ def math_html(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def solution_html(a: Asked) -> str:
+    """The worked solution for MathJax: each block's words, then its lines as display math."""
+    out = []
+    for text, steps in texmath.blocks(a.question.solution):
+        if text:
+            out.append(f"<p>{math_html(text)}</p>")
+        for s in steps:
+            out += [f"<p>\\[{html.escape(line, quote=False)}\\]</p>"
+                    for line in texmath.step_lines(s, a.exercise.decimals)]
+    return "".join(out)
+
+
 def display(lines) -> str:
     """Display-math lines for MathJax, HTML-escaped."""
     return "".join(f"<p>\\[{html.escape(line, quote=False)}\\]</p>" for line in lines)
+
+
+def verify_quiz(folder: Path, job, report: Report, file: str, read, key=lambda e: e) -> None:
+    """A quiz file's answers against the computed ones; an unreadable file is a finding."""
+    path = Path(folder) / file
+    if not path.exists():
+        return
+    try:
+        found = read(path.read_bytes())
+    except (ET.ParseError, zipfile.BadZipFile, AttributeError, KeyError, ValueError,
+            TypeError) as e:
+        report.problems.append(f"{file}: cannot be read: {e}")
+        return
+    check_answers(path, found, job.variants, report, key)
+
+
+def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: list[Variant],
+                  report: Report, key=lambda entry: entry) -> None:
+    """Every answer a quiz file holds ({entry id: (value, tolerance)}) against the computed
+    one; ``key`` maps an entry id to the form the file stores it in."""
+    name = path.name
+    want = {key(entry): (value, tol) for a in asked(variants) for entry, value, tol in a.entries}
+    for ident, (value, tol) in want.items():
+        report.count(f"answers in {name}")
+        if ident not in found:
+            report.problems.append(f"{name}: {ident}: missing, computed {show(value)}")
+            continue
+        got, got_tol = found[ident]
+        if abs(got - float(value)) > 1e-9 * max(1.0, abs(float(value))):
+            report.problems.append(f"{name}: {ident}: says {got!r}, computed {show(value)}")
+        elif abs(got_tol - tol) > 1e-9 * max(1.0, tol):
+            report.problems.append(f"{name}: {ident}: tolerance {got_tol!r}, expected {tol!r}")
+    for ident in found.keys() - want.keys():
+        report.problems.append(f"{name}: {ident}: no such answer in answers.json")
+
+
+__all__ = ["Asked", "Step", "asked", "asked_in", "check_answers", "display", "math_html",
+           "solution_html", "verify_quiz"]

@@ -6,16 +6,17 @@ from __future__ import annotations
 import functools
 import html as _html
 import re
-from importlib import resources
 
 import jinja2
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
+from .. import texmath
 from ..exercises import REGISTRY
 from ..questions import decimal
+from ..templating import environment
 from . import svg
-from .common import asked_in
+from .common import asked_in, verify_quiz
 
 NAME = "html"
 FILE = "sheet.html"
@@ -40,11 +41,8 @@ def rich(text: str) -> Markup:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("rnnsheets.templates"))),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    env.filters.update(rich=rich, math=lambda s: mathml(s, display=True),
+    env = environment("html")
+    env.filters.update(rich=rich, math=lambda s: mathml(s, display=True), inline=mathml,
                        svg=lambda f, init=True: Markup(svg.unrolled(f, init)))
     return env
 
@@ -59,11 +57,23 @@ def files(job) -> dict[str, bytes]:
         if not parts or parts[-1]["number"] != a.part:
             parts.append({"number": a.part, "title": REGISTRY[a.exercise.kind].TITLE,
                           "statement": a.statement, "questions": []})
-        value = a.question.value
-        cols = len(value[0]) if isinstance(value, list) and isinstance(value[0], list) else 1
-        entries = [{"id": entry, "label": entry.rsplit(":", 1)[1], "answer": decimal(v),
-                    "tol": repr(tol)} for entry, v, tol in a.entries]
-        parts[-1]["questions"].append({"q": a.question, "entries": entries, "cols": cols})
+        d = a.exercise.decimals
+        answers = []
+        for answer in a.question.answers:
+            value = answer.value
+            cols = len(value[0]) if isinstance(value, list) and isinstance(value[0], list) else 1
+            answers.append({"label": answer.label, "cols": cols, "entries": [
+                {"id": entry, "label": entry.rsplit(":", 1)[1], "answer": decimal(v),
+                 "tol": repr(tol)} for entry, v, tol in a.cells(answer)]})
+        solution = [{"text": text, "lines": [line for s in steps
+                                             for line in texmath.step_lines(s, d)]}
+                    for text, steps in texmath.blocks(a.question.solution)]
+        choice = a.question.choice
+        options = ([{"math": o, "right": i in choice.right} for i, o in enumerate(choice.options)]
+                   if choice else [])
+        parts[-1]["questions"].append({"q": a.question, "answers": answers,
+                                       "solution": solution, "options": options,
+                                       "id": a.id})
     sheet = job.settings["sheet"]
     page = _environment().get_template("sheet.html.j2").render(
         title=sheet["title"], course=sheet["course"], date=sheet["date"], variants=variants)
@@ -78,3 +88,8 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
     """Every answer in a sheet.html: {"<question id><cell>": (value, tolerance)}."""
     return {_html.unescape(i): (float(v), float(t))
             for i, v, t in _INPUT.findall(data.decode("utf-8"))}
+
+
+def verify(folder, job, report) -> None:
+    """The answers in sheet.html against the computed ones."""
+    verify_quiz(folder, job, report, FILE, read)

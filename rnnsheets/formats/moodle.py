@@ -1,9 +1,11 @@
-"""Moodle XML: one question per asked quantity, in one category per build.
+"""Moodle XML: one question per sheet item, in one category per build.
 
-Scalars are ``numerical`` questions; vectors and matrices are ``cloze``
-questions with one ``{1:NUMERICAL:=value:tolerance}`` field per entry. Math is
-written \\( \\) for Moodle's MathJax filter; the worked solution is the general
-feedback; each question's idnumber names its variant (seed-id), part and quantity.
+An item with one number is a ``numerical`` question; otherwise a ``cloze`` question
+with one ``{1:NUMERICAL:=value:tolerance}`` field per entry, a labelled table per
+answer. An expansion asked in symbols becomes a ``multichoice`` question (choose
+every term). Math is written \\( \\) for Moodle's MathJax filter; the worked
+solution (the same steps as the PDF key) is the general feedback; each question's
+idnumber names its variant (seed-id), part and item.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..questions import decimal
-from .common import asked_in, display, math_html
+from .common import asked_in, display, math_html, solution_html, verify_quiz
 
 NAME = "moodle"
 FILE = "moodle.xml"
+#: Grades Moodle accepts for a choice, as percentages.
+_GRADES = (100, 50, 33.33333, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10)
 
 
 def files(job) -> dict[str, bytes]:
@@ -24,62 +28,105 @@ def files(job) -> dict[str, bytes]:
     cat = ET.SubElement(ET.SubElement(quiz, "question", type="category"), "category")
     _text(cat, f"$course$/top/rnnsheets/seed {job.seed}")
     for a in asked_in(job):
-        if not a.entries:
-            continue  # answered in symbols: shown in the HTML sheet and the PDF key
         q = a.question
-        scalar = not isinstance(q.value, list)
-        el = ET.SubElement(quiz, "question", type="numerical" if scalar else "cloze")
-        _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · part {a.part} · {q.id}")
+        if not a.entries and q.choice is None:
+            continue  # answered in words: shown in the HTML sheet and the PDF key
+        single = len(q.answers) == 1 and not isinstance(q.answers[0].value, list)
         body = [f"<p>{math_html(a.statement.text)}</p>", display(a.statement.given),
                 f"<p>{math_html(q.prompt)}</p>"]
-        if not scalar:
-            body.append(_cloze_table(a))
-        _text(ET.SubElement(el, "questiontext", format="html"), "".join(body))
-        _text(ET.SubElement(el, "generalfeedback", format="html"), display(q.solution))
-        ET.SubElement(el, "defaultgrade").text = str(len(a.entries))
-        ET.SubElement(el, "penalty").text = "0"
-        ET.SubElement(el, "hidden").text = "0"
-        ET.SubElement(el, "idnumber").text = a.id
-        if scalar:
-            (_, value, tol), = a.entries
-            ans = ET.SubElement(el, "answer", fraction="100")
-            ET.SubElement(ans, "text").text = decimal(value)
-            ET.SubElement(ans, "tolerance").text = repr(tol)
-            _text(ET.SubElement(ans, "feedback"), "")
+        if a.entries:
+            if single:
+                (entry, value, tol), = a.entries
+                el = _question(quiz, a, "numerical", body, 1, ident=entry)
+                ans = ET.SubElement(el, "answer", fraction="100")
+                ET.SubElement(ans, "text").text = decimal(value)
+                ET.SubElement(ans, "tolerance").text = repr(tol)
+                _text(ET.SubElement(ans, "feedback"), "")
+            else:
+                tables = [_cloze_table(a, answer) for answer in q.answers]
+                _question(quiz, a, "cloze", body + tables, len(a.entries))
+        if q.choice is not None:
+            _choice(quiz, a, body)
     ET.indent(quiz)
     return {FILE: ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"}
+
+
+def _question(quiz: ET.Element, a, kind: str, body: list[str], marks: int,
+              suffix: str = "", prompt: str = "", ident: str = "") -> ET.Element:
+    el = ET.SubElement(quiz, "question", type=kind)
+    _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · part {a.part} · "
+                                     f"{a.question.id}{suffix}")
+    text = "".join(body) + (f"<p>{math_html(prompt)}</p>" if prompt else "")
+    _text(ET.SubElement(el, "questiontext", format="html"), text)
+    _text(ET.SubElement(el, "generalfeedback", format="html"), solution_html(a))
+    ET.SubElement(el, "defaultgrade").text = str(marks)
+    ET.SubElement(el, "penalty").text = "0"
+    ET.SubElement(el, "hidden").text = "0"
+    ET.SubElement(el, "idnumber").text = ident or a.id + suffix
+    return el
+
+
+def _choice(quiz: ET.Element, a, body: list[str]) -> None:
+    """Choose every term: right options share 100%, wrong ones take it back."""
+    c = a.question.choice
+    el = _question(quiz, a, "multichoice", body, 1, ":terms",
+                   "Which of these products are terms of the sum? Choose every one.")
+    ET.SubElement(el, "single").text = "false"
+    ET.SubElement(el, "shuffleanswers").text = "0"
+    ET.SubElement(el, "answernumbering").text = "abc"
+    right = _grade(len(c.right))
+    wrong = -_grade(len(c.options) - len(c.right))
+    for i, option in enumerate(c.options):
+        ans = ET.SubElement(el, "answer", fraction=f"{right if i in c.right else wrong:g}",
+                            format="html")
+        _text(ans, f"\\({option}\\)")
+        _text(ET.SubElement(ans, "feedback"), "")
+
+
+def _grade(n: int) -> float:
+    """The Moodle grade nearest to 100/n."""
+    return min(_GRADES, key=lambda g: abs(g - 100 / max(n, 1)))
 
 
 def _text(parent: ET.Element, value: str) -> None:
     ET.SubElement(parent, "text").text = value
 
 
-def _cloze_table(a) -> str:
-    """One NUMERICAL field per entry, laid out as the vector or matrix is."""
-    matrix = isinstance(a.question.value[0], list)
-    width = len(a.question.value[0]) if matrix else 1
-    fields = [f"<td>{{1:NUMERICAL:={decimal(v)}:{tol!r}}}</td>" for _, v, tol in a.entries]
+def _cloze_table(a, answer) -> str:
+    """One NUMERICAL field per entry, laid out as the answer's vector or matrix is."""
+    value = answer.value
+    matrix = isinstance(value, list) and bool(value) and isinstance(value[0], list)
+    width = len(value[0]) if matrix else 1
+    fields = [f"<td>{{1:NUMERICAL:={decimal(v)}:{tol!r}}}</td>" for _, v, tol in a.cells(answer)]
     rows = ["<tr>" + "".join(fields[i:i + width]) + "</tr>" for i in range(0, len(fields), width)]
-    return f'<table class="rnnsheets {"matrix" if matrix else "vector"}">{"".join(rows)}</table>'
+    kind = "matrix" if matrix else "vector" if isinstance(value, list) else "number"
+    return (f"<p>\\({answer.label}\\) =</p>"
+            f'<table class="rnnsheets {kind}" data-entry="{answer.name}">{"".join(rows)}</table>')
 
 
-
+_TABLE = re.compile(r'<table class="rnnsheets (\w+)" data-entry="([^"]+)">(.*?)</table>', re.S)
 _CLOZE = re.compile(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}")
 
 
 def read(data: bytes) -> dict[str, tuple[float, float]]:
-    """Every answer in a moodle.xml: {"<idnumber><cell>": (value, tolerance)}."""
+    """Every answer in a moodle.xml: {entry id: (value, tolerance)}."""
     out = {}
     for q in ET.fromstring(data).iter("question"):
         kind = q.get("type")
         ident = q.findtext("idnumber") or ""
+        base = ident.rsplit(":", 1)[0] + ":"
         if kind == "numerical":
             ans = q.find("answer")
             out[ident] = (float(ans.findtext("text")), float(ans.findtext("tolerance")))
         elif kind == "cloze":
-            text = q.find("questiontext").findtext("text")
-            matrix = 'class="rnnsheets matrix"' in text
-            for i, row in enumerate(text.split("</tr>")[:-1]):
-                for j, (v, tol) in enumerate(_CLOZE.findall(row)):
-                    out[ident + (f"[{i}][{j}]" if matrix else f"[{i}]")] = (float(v), float(tol))
+            for shape, name, body in _TABLE.findall(q.find("questiontext").findtext("text")):
+                for i, row in enumerate(body.split("</tr>")[:-1]):
+                    for j, (v, tol) in enumerate(_CLOZE.findall(row)):
+                        cell = {"matrix": f"[{i}][{j}]", "vector": f"[{i}]"}.get(shape, "")
+                        out[base + name + cell] = (float(v), float(tol))
     return out
+
+
+def verify(folder, job, report) -> None:
+    """The answers in moodle.xml against the computed ones."""
+    verify_quiz(folder, job, report, FILE, read)

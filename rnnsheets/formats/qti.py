@@ -16,7 +16,7 @@ import zipfile
 from fractions import Fraction
 
 from ..questions import decimal
-from .common import asked_in, display, math_html
+from .common import asked_in, display, math_html, solution_html, verify_quiz
 
 NAME = "qti"
 FILE = "canvas-qti.zip"
@@ -31,7 +31,7 @@ def files(job) -> dict[str, bytes]:
     """canvas-qti.zip."""
     quizzes: dict[str, tuple[str, list]] = {}
     for a in asked_in(job):
-        if not a.entries:
+        if not a.entries and a.question.choice is None:
             continue
         ident = _ident(job.seed, a.variant.id)
         quizzes.setdefault(ident, (f"RNN sheet, variant {a.variant.code}", []))[1].append(a)
@@ -79,16 +79,17 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
     section = ET.SubElement(assessment, "section", ident="root_section")
     for a in items:
         ex, q = a.exercise, a.question
-        for entry, value, tol in a.entries:
-            suffix = entry[len(a.id):]
+        for answer, (entry, value, tol) in ((b, c) for b in q.answers for c in a.cells(b)):
+            suffix = entry[len(a.entry_id(answer)):]
             k = scale_for(value, tol)
             scaled = Fraction(value) * 10**k if ex.exact else float(value) * 10**k
             item_id = item_key(entry) + (f"~e{k}" if k else "")
             item = ET.SubElement(section, "item", ident=item_id,
-                                 title=f"Part {a.part}: {q.id}{suffix}")
+                                 title=f"Part {a.part}: {answer.name}{suffix}")
             meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
             _fields(meta, {"question_type": "numerical_question", "points_possible": "1.0"})
-            ask = f"Give the entry {suffix} of the answer." if suffix else "Give the value."
+            ask = (rf"Give the entry {suffix} of \({answer.label}\)." if suffix
+                   else rf"Give \({answer.label}\).")
             if k:
                 ask += f" Type 10^{k} times the value (it is smaller than Canvas keeps)."
             html = (f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
@@ -110,10 +111,46 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
             ET.SubElement(both, "vargte", respident="response1").text = repr(float(scaled) - t)
             ET.SubElement(both, "varlte", respident="response1").text = repr(float(scaled) + t)
             ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
-            feedback = ET.SubElement(item, "itemfeedback", ident="general_fb")
-            ET.SubElement(ET.SubElement(ET.SubElement(feedback, "flow_mat"), "material"),
-                          "mattext", texttype="text/html").text = display(q.solution)
+            _feedback(item, a)
+        if q.choice is not None:
+            _choice_item(section, a)
     return root
+
+
+def _feedback(item: ET.Element, a) -> None:
+    feedback = ET.SubElement(item, "itemfeedback", ident="general_fb")
+    ET.SubElement(ET.SubElement(ET.SubElement(feedback, "flow_mat"), "material"),
+                  "mattext", texttype="text/html").text = solution_html(a)
+
+
+def _choice_item(section: ET.Element, a) -> None:
+    """A multiple-answers question: full marks for choosing exactly the right options."""
+    c, q = a.question.choice, a.question
+    item = ET.SubElement(section, "item", ident=item_key(a.id) + "_terms",
+                         title=f"Part {a.part}: {q.id} (terms)")
+    meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
+    _fields(meta, {"question_type": "multiple_answers_question", "points_possible": "1.0"})
+    pres = ET.SubElement(item, "presentation")
+    ET.SubElement(ET.SubElement(pres, "material"), "mattext", texttype="text/html").text = (
+        f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
+        f"<p>{math_html(q.prompt)}</p><p>Which of these products are terms of the sum? "
+        "Choose every one.</p>")
+    lid = ET.SubElement(pres, "response_lid", ident="response1", rcardinality="Multiple")
+    choice = ET.SubElement(lid, "render_choice")
+    for i, option in enumerate(c.options):
+        label = ET.SubElement(choice, "response_label", ident=str(i))
+        ET.SubElement(ET.SubElement(label, "material"), "mattext",
+                      texttype="text/html").text = f"\\({math_html(option)}\\)"
+    proc = ET.SubElement(item, "resprocessing")
+    ET.SubElement(ET.SubElement(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0",
+                  varname="SCORE", vartype="Decimal")
+    cond = ET.SubElement(proc, "respcondition", {"continue": "No"})
+    both = ET.SubElement(ET.SubElement(cond, "conditionvar"), "and")
+    for i in range(len(c.options)):
+        parent = both if i in c.right else ET.SubElement(both, "not")
+        ET.SubElement(parent, "varequal", respident="response1").text = str(i)
+    ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
+    _feedback(item, a)
 
 
 def _fields(parent: ET.Element, fields: dict) -> None:
@@ -128,7 +165,8 @@ def _meta(ident: str, title: str, items: list) -> ET.Element:
     for tag, text in (("title", title), ("description", "Generated by rnnsheets."),
                       ("shuffle_answers", "false"), ("scoring_policy", "keep_highest"),
                       ("quiz_type", "assignment"),
-                      ("points_possible", str(sum(len(a.entries) for a in items))),
+                      ("points_possible", str(sum(len(a.entries) + (a.question.choice is not None)
+                                                  for a in items))),
                       ("allowed_attempts", "-1"), ("show_correct_answers", "true")):
         ET.SubElement(root, tag).text = text
     return root
@@ -162,9 +200,16 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
             root = ET.fromstring(z.read(name))
             for item in root.iter(f"{{{QTI_NS}}}item"):
                 ident = item.get("ident")
+                if item.find(f".//{{{QTI_NS}}}render_fib") is None:
+                    continue  # a choice of terms, not a number
                 k = int(ident.rsplit("~e", 1)[1]) if "~e" in ident else 0
                 value = float(item.find(f".//{{{QTI_NS}}}varequal").text)
                 lo = float(item.find(f".//{{{QTI_NS}}}vargte").text)
                 hi = float(item.find(f".//{{{QTI_NS}}}varlte").text)
                 out[ident.rsplit("~e", 1)[0]] = (value / 10**k, (hi - lo) / 2 / 10**k)
     return out
+
+
+def verify(folder, job, report) -> None:
+    """The answers in canvas-qti.zip against the computed ones."""
+    verify_quiz(folder, job, report, FILE, read, item_key)

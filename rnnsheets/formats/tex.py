@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from ..render import render_document
+from ..report import Report
 from ..sheet import Variant
+from .texcheck import answer_prints, compare_tex
 
 NAME = "tex"
 
@@ -23,6 +26,18 @@ def sources(job) -> dict[str, str]:
 def files(job) -> dict[str, bytes]:
     """worksheet.tex and key.tex."""
     return {f"{name}.tex": src.encode("utf-8") for name, src in sources(job).items()}
+
+
+def verify(folder: Path, job, report: Report) -> None:
+    """Every number worksheet.tex and key.tex print, against a fresh render."""
+    fresh = sources(job)
+    for name in ("worksheet", "key"):
+        tex = Path(folder) / f"{name}.tex"
+        if not tex.exists():
+            report.notes.append(f"{tex}: not present, not checked")
+            continue
+        leaks = {} if name == "key" else answer_prints(job.variants)
+        compare_tex(tex, fresh[name], leaks, report)
 
 
 class _KeyInAnotherProcess:

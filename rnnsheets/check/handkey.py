@@ -1,0 +1,128 @@
+"""``check`` on a hand-made key: each answer a spec file's exercises carry, against the
+true value, with rounding told apart and the first wrong step of the working named."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from ..entries import entries, is_number
+from ..errors import InputError
+from ..exercises import REGISTRY, Exercise, solve
+from ..numbers import to_fraction
+from ..report import Report, show
+from ..spec import read_data
+
+
+def audit_spec(path: Path) -> Report:
+    """Each answer a spec file's exercises carry, against the true value."""
+    report = Report()
+    data = read_data(path)
+    items = data.get("exercises")
+    if not isinstance(items, list) or not items:
+        raise InputError(f"{path}: exercises", "expected a non-empty list of exercises")
+    for i, item in enumerate(items):
+        where = f"{path}: exercises[{i}]"
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind not in REGISTRY:
+            raise InputError(f"{where}.kind", f"unknown exercise kind {kind!r}; expected one of "
+                             + ", ".join(REGISTRY))
+        hand = item.get("answers")
+        if not isinstance(hand, dict):
+            report.notes.append(f"{where}: no answers to audit")
+            continue
+        fresh = solve(kind, item.get("params", {}), 4, f"{where}.params")
+        _audit(f"{where} ({kind})", fresh, hand, report)
+    return report
+
+
+def _audit(where: str, fresh: Exercise, hand: dict, report: Report) -> None:
+    truth = entries(fresh.kind, fresh.answers)
+    order = {label: n for n, (label, _) in enumerate(truth)}
+    true = dict(truth)
+    verdicts: list[tuple[int, str, object, object]] = []
+    for label, given in _hand_entries(fresh.kind, hand):
+        if label not in true:
+            report.problems.append(f"{where}: {label}: the key gives {given}, but there is no "
+                                   "such answer (check its shape)")
+            continue
+        verdict = _judge(given, true[label])
+        report.count("answers")
+        if verdict == "rounding":
+            report.count("rounded")
+            report.notes.append(f"{where}: {label}: key says {given}, true {show(true[label])}"
+                                ": rounding, accepted")
+        elif verdict == "wrong":
+            verdicts.append((order[label], label, given, true[label]))
+    if not verdicts:
+        return
+    verdicts.sort()
+    first = verdicts[0]
+    finals = [v for v in verdicts if v[1].split("_")[0].split("[")[0] in REGISTRY[fresh.kind].FINAL]
+    for _, label, given, value in finals or verdicts:
+        line = f"{where}: {label}: key says {given}, true {show(value)}"
+        if label != first[1]:
+            line += f"; first wrong step: {first[1]} = {first[2]}, should be {show(first[3])}"
+        report.problems.append(line)
+
+
+def _hand_entries(kind: str, hand: dict) -> list[tuple[str, object]]:
+    """A hand key's answers as labelled entries; numbers kept as written."""
+    parsed = {k: _keep(v) for k, v in hand.items()}
+    return entries(kind, parsed)
+
+
+class _Written(Fraction):
+    """A number as the key wrote it, remembering its decimals."""
+
+    places: int | None
+
+    def __new__(cls, raw):
+        self = super().__new__(cls, to_fraction(raw))
+        self.raw = raw
+        self.places = _decimals(raw)
+        return self
+
+    def __str__(self) -> str:
+        return str(self.raw)
+
+
+def _keep(v):
+    if isinstance(v, list):
+        return [_keep(e) for e in v]
+    if is_number(v) or isinstance(v, str) and _parse_number(v) is not None:
+        return _Written(v)
+    return v
+
+
+def _decimals(raw) -> int | None:
+    """Decimals written, or None for a fraction (exact as written)."""
+    if isinstance(raw, str) and "/" in raw:
+        return None
+    text = repr(raw) if isinstance(raw, float) else str(raw)
+    if "e" in text.lower():
+        return None
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _judge(given: _Written, value) -> str:
+    """right, rounding (equal to the true value rounded to the decimals written) or wrong."""
+    exact = Fraction(value) if not isinstance(value, float) else None
+    if exact is not None and Fraction(given) == exact:
+        return "right"
+    if exact is None and abs(float(given) - value) <= 1e-12:
+        return "right"
+    if given.places is None:
+        return "wrong"
+    half = Fraction(1, 2 * 10**given.places)
+    diff = abs(Fraction(given) - (exact if exact is not None else Fraction(value)))
+    return "rounding" if diff <= half + Fraction(1, 10**12) else "wrong"
+
+
+def _parse_number(v):
+    try:
+        return to_fraction(v)
+    except ValueError:
+        return None
+
+

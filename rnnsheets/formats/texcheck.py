@@ -1,0 +1,115 @@
+"""What ``check`` reads of the .tex sources: every number printed, in place, against a
+fresh render (a worksheet that prints an answer of the key is named)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import numfmt, texmath
+from ..entries import entries, numbers
+from ..report import Report
+from ..sheet import Variant
+
+_NUMBER = re.compile(r"(?<![A-Za-z\\])-?\d+(?:\.\d+)?(?:/\d+)?")
+_VARIANT = re.compile(r"\\renewcommand\{\\variantcode\}\{((?:[^{}]|\{\})*)\}")
+_SEPARATOR = re.compile(r",|;|\\q?quad")
+_PART = re.compile(r"\\section\*\{Part (\d+): ([^}]*)\}")
+_NAME = re.compile(r"([A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*&?=")
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    line: int
+    label: str
+    variant: str
+    part: str
+
+    @property
+    def where(self) -> str:
+        return f"variant {self.variant}, {self.part}"
+
+
+def _tokens(source: str) -> list[_Token]:
+    out = []
+    variant = part = ""
+    lines = source.splitlines()
+    start = next((n for n, line in enumerate(lines) if "\\begin{document}" in line), 0)
+    for n, line in enumerate(lines[start:], start=start + 1):
+        if m := _VARIANT.search(line):
+            variant = m.group(1).replace("{}", "")
+        if m := _PART.search(line):
+            part = f"part {m.group(1)} ({m.group(2)})"
+        for m in _NUMBER.finditer(line):
+            clause = _SEPARATOR.split(line[: m.start()])[-1]  # this equation only
+            names = _NAME.findall(clause) or _NAME.findall(line[: m.start()])[-1:]
+            label = names[0] if names else ""
+            out.append(_Token(m.group(), n, label, variant, part))
+    return out
+
+
+def compare_tex(path: Path, fresh: str, leaks: dict[str, str], report: Report) -> None:
+    """Every number printed in ``path`` against the same place in a fresh render."""
+    try:
+        mine = _tokens(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        report.problems.append(f"{path}: cannot read: {e}")
+        return
+    theirs = _tokens(fresh)
+    report.count(f"numbers in {path.name}", len(mine))
+    mine_v, theirs_v = _by_variant(mine), _by_variant(theirs)
+    if list(mine_v) != list(theirs_v):
+        report.problems.append(f"{path.name}: holds variants {', '.join(mine_v) or 'none'}; "
+                               f"answers.json has {', '.join(theirs_v) or 'none'}")
+        return
+    for code, tokens in mine_v.items():
+        _diff(path, tokens, theirs_v[code], leaks, report)
+
+
+def _by_variant(tokens: list[_Token]) -> dict[str, list[_Token]]:
+    groups: dict[str, list[_Token]] = {}
+    for t in tokens:
+        groups.setdefault(t.variant, []).append(t)
+    return groups
+
+
+def _diff(path: Path, mine: list[_Token], theirs: list[_Token], leaks: dict[str, str],
+          report: Report) -> None:
+    sm = difflib.SequenceMatcher(None, [t.text for t in mine], [t.text for t in theirs],
+                                 autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        printed = mine[i1:i2]
+        expected = theirs[j1:j2]
+        anchor = printed[0] if printed else (mine[i1 - 1] if i1 else theirs[j1])
+        near = f" near {anchor.label}" if anchor.label else ""
+        place = f"{path.name} line {anchor.line}, {anchor.where}{near}"
+        shown = " ".join(t.text for t in printed) or "nothing"
+        should = " ".join(t.text for t in expected) or "nothing"
+        leaked = [leaks[t.text] for t in printed if t.text in leaks]
+        if leaked:
+            report.problems.append(f"{place}: prints {shown}, an answer of the key "
+                                   f"({', '.join(leaked)}); a fresh render prints {should}")
+        else:
+            report.problems.append(f"{place}: prints {shown}, a fresh render prints {should}")
+
+
+def answer_prints(variants: list[Variant]) -> dict[str, str]:
+    """Decimals the key prints for answers and the worksheet never prints for params."""
+    given, out = set(), {}
+    for v in variants:
+        for ex in v.exercises:
+            given |= {numfmt.plain(x, ex.decimals) for _, x in numbers(ex.params)}
+    for v in variants:
+        for ex in v.exercises:
+            for label, x in entries(ex.kind, ex.answers):
+                text = texmath.approx(x, ex.decimals)
+                if "." in text and text not in given:
+                    out.setdefault(text, f"{label} in variant {v.code}")
+    return out
+
+
