@@ -228,7 +228,7 @@ def test_pdf_and_answers_unchanged_by_extra_formats(tmp_path):
     assert decode_exact(json.loads((tmp_path / "a/answers.json").read_text()))["seed"] == 4
 
 
-KINDS = ("forward", "bigram", "bigram_rnn", "bptt")
+KINDS = ("forward", "bigram", "bigram_rnn", "bptt", "softmax_lm")
 
 
 def test_registry_is_what_the_sweeps_cover():

@@ -17,6 +17,7 @@ KINDS = (
     "bigram",
     "bigram_rnn",
     "bptt",
+    "softmax_lm",
 )
 REGISTRY: dict[str, Kind] = {name: Kind(import_module(f".{name}", __name__)) for name in KINDS}
 

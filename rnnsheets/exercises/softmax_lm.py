@@ -1,0 +1,278 @@
+"""Part 5: an RNN language model, with a softmax over the next token and cross-entropy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import bank, core, texmath
+from ..core import ACTIVATION_NAMES
+from ..numbers import to_plain
+from ..questions import Answer, Figure, Question, Statement, Step
+from ..settings import Choice, Whole
+from ..stream import Stream
+from . import forward
+from .base import Params, first_size
+
+KIND = "softmax_lm"
+TITLE = "An RNN language model: softmax and cross-entropy"
+SETTINGS = {"hidden": Whole(2), "vocab": Whole(2, 2, 8),
+            "steps": Whole(2),  # N: tokens x_0 .. x_N
+            "activation": Choice("relu", ACTIVATION_NAMES)}
+CLI_OPTIONS = ("activation", "hidden", "steps")
+#: Forward quantities by step; backward ones are computed from the last step back.
+STEP_FIELDS = ("z", "h", "o", "p", "step_loss")
+BACKWARD_FIELDS = ("do", "dL_dh", "dsigma", "dL_dz")
+FINAL = ("p", "loss", "perplexity", "dW", "dV", "db", "dC")
+ORDER = ("z", "h", "o", "p", "step_loss", "loss", "perplexity", "do", "dL_dh", "dsigma",
+         "dL_dz", "dW", "dV", "db", "dC")
+
+GRADIENTS = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^{\top}",
+             "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^{\top}",
+             "db": r"\sum_t \frac{\partial L}{\partial z_t}",
+             "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^{\top}"}
+
+
+def is_exact(p: dict) -> bool:
+    """Never: the softmax maps rationals to irrationals."""
+    return False
+
+
+def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
+    """An RNN over N+1 one-hot tokens of an n-word vocabulary, and the words' names."""
+    cfg = settings[KIND]
+    n = first_size(given, cfg["vocab"], ("vocab", _count_words), ("x", lambda v: len(v[0])),
+                   ("W", lambda m: len(m[0])), ("C", len))  # n_in = n_out = n
+    p = forward.draw_rnn(stream, settings, {k: v for k, v in given.items() if k != "vocab"},
+                         cfg, n, n, cfg["steps"] + 1)
+    if "vocab" in given:
+        p["vocab"] = given["vocab"]
+    else:
+        size = first_size(p, n, ("C", len))
+        if size == 2:
+            p["vocab"] = list(stream.choice(bank.WORD_PAIRS))
+        elif size <= len(bank.WORDS):
+            p["vocab"] = stream.sample(bank.WORDS, size)
+    return p
+
+
+def _count_words(vocab) -> int:
+    return len(vocab.split() if isinstance(vocab, str) else vocab)
+
+
+def parse(params: dict, where: str) -> dict:
+    """Validated params: an RNN with n_out = n_in, N+1 one-hot tokens (N >= 1), optional words."""
+    p = forward.parse_rnn(params, where, min_steps=2)
+    r = Params(params, where)
+    n = len(p["W"][0])
+    if len(p["C"]) != n:
+        raise r.error("C", f"expected {n} rows (p_t is a distribution over the {n} tokens "
+                      f"x_t has entries for), found {len(p['C'])}")
+    for t, x in enumerate(p["x"]):
+        if sorted(x) != [0] * (n - 1) + [1]:
+            raise r.error(f"x[{t}]", "expected a one-hot vector (a single 1, zeros elsewhere)")
+    if r.has("vocab"):
+        vocab = r.tokens("vocab")
+        if len(vocab) != n:
+            raise r.error("vocab", f"expected {n} words (one per position of x_t), "
+                          f"found {len(vocab)}")
+        if len(set(vocab)) != n:
+            raise r.error("vocab", "words must be distinct")
+        if any("\\" in w for w in vocab):  # text keeps \( \) as math: no way in for TeX
+            raise r.error("vocab", "words may not contain a backslash")
+        p["vocab"] = vocab
+    return p
+
+
+# --- the maths: softmax, cross-entropy, and their derivative ------------------------
+
+
+def softmax(o: np.ndarray) -> np.ndarray:
+    """p = e^o / sum_k e^(o_k), shifted by max(o) so that e^o cannot overflow."""
+    e = np.exp(o - o.max())
+    return e / e.sum()
+
+
+def cross_entropy(p: np.ndarray, target: int) -> float:
+    """-ln p[target]: the loss of predicting p when the next token is ``target``."""
+    return float(-np.log(p[target]))
+
+
+def d_cross_entropy_softmax(p: np.ndarray, x_next: np.ndarray) -> np.ndarray:
+    """d(-ln softmax(o)[i]) / do = softmax(o) - e_i, with e_i = x_{t+1} one-hot."""
+    return p - x_next
+
+
+def solve(p: dict, where: str = "") -> dict:
+    """Forward pass, distributions, loss, perplexity, dL/do_t and the backward pass."""
+    N = len(p["x"]) - 1
+    if p["activation"] == "relu":  # decide sigma'(0) exactly, before floats blur it
+        forward.check_relu(p, forward.run({**p, "x": p["x"][:N]}).z, where)
+    act = core.ACTIVATIONS[p["activation"]]
+    W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
+    xs = [core.float_array(x) for x in p["x"]]
+    fw = core.forward(W, V, b, C, h0, xs[:N], act)
+    probs = [softmax(o) for o in fw.o]
+    targets = [int(np.argmax(x)) for x in xs[1:]]
+    step_loss = [cross_entropy(q, i) for q, i in zip(probs, targets)]
+    loss = sum(step_loss)
+    do = [d_cross_entropy_softmax(q, x) for q, x in zip(probs, xs[1:])]
+    g = core.backward(V, C, h0, xs[:N], fw, do, act)
+    return to_plain({
+        "z": fw.z, "h": fw.h, "o": fw.o, "p": probs, "step_loss": step_loss, "loss": loss,
+        "perplexity": math.exp(loss / N), "do": do, "dL_dh": g.dL_dh, "dsigma": g.dsigma,
+        "dL_dz": g.dL_dz, "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
+    })
+
+
+# --- what the sheet shows ----------------------------------------------------------
+
+
+def view(ex) -> dict:
+    """Steps with their forward and backward values, target positions and words."""
+    p, a = ex.params, ex.answers
+    N = len(p["x"]) - 1
+    vocab = p.get("vocab")
+    h_prev = [p["h_init"], *a["h"][:-1]]
+    per_step = ("z", "h", "o", "p", "step_loss", "do", "dL_dh", "dsigma", "dL_dz")
+    steps = []
+    for t in range(N):
+        target = p["x"][t + 1].index(1)
+        exps = [math.exp(v) for v in a["o"][t]]
+        steps.append({"t": t, "next": t + 1, "prev": t - 1, "x": p["x"][t],
+                      "x_next": p["x"][t + 1], "h_prev": h_prev[t], "target": target,
+                      "word": vocab[target] if vocab else None, "exp": exps,
+                      "total": sum(exps), "last": t == N - 1, **{k: a[k][t] for k in per_step}})
+    words = [vocab[x.index(1)] for x in p["x"]] if vocab else []
+    return {"N": N, "steps": steps, "tokens": list(range(N + 1)), "words": words}
+
+
+def _words_text(p: dict) -> str:
+    """The vocabulary and the sentence in words (plain text: never inside math)."""
+    vocab = p.get("vocab")
+    if not vocab:
+        return ""
+    sentence = " ".join(vocab[x.index(1)] for x in p["x"])
+    return (f" The one-hot positions 0 to {len(vocab) - 1} are the words "
+            f"{', '.join(vocab)}; the tokens read: {sentence}.")
+
+
+def statement(ex) -> Statement:
+    """The model, its loss, the RNN's numbers and the tokens."""
+    p = ex.params
+    N = len(p["x"]) - 1
+    text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\) are one-hot. The RNN \(h_t = \sigma(W x_t + "
+            r"V h_{t-1} + b)\), \(o_t = C h_t\) (with "
+            + forward.ACTIVATION_TEXT[p["activation"]]
+            + r") reads \(x_0, \dots, x_{N-1}\) and predicts the next token with "
+            r"\(p_t = \operatorname{softmax}(o_t)\), "
+            r"\(p_{t,k} = e^{o_{t,k}} / \sum_j e^{o_{t,j}}\). "
+            r"Loss: \(L = -\sum_{t=0}^{N-1} \ln p_{t,i_{t+1}}\), where \(i_{t+1}\) is the "
+            r"position of the 1 in \(x_{t+1}\); perplexity \(e^{L/N}\)." + _words_text(p))
+    return Statement(text, forward.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
+
+
+def _step_question(s: dict, p: dict, d: int) -> Question:
+    """o_t and p_t for one step, worked out from z_t to the softmax."""
+    t, prev = s["t"], s["prev"]
+    hint = (r"Run the RNN forward, then the softmax: \(p_{t,k} = e^{o_{t,k}} / \sum_j "
+            r"e^{o_{t,j}}\). Its entries are positive and add up to 1." if t == 0 else
+            rf"Use the \(h_{{{prev}}}\) you found above." if t == 1 else "")
+    steps = (
+        Step("The RNN step:",
+             rf"z_{{{t}}} = W x_{{{t}}} + V h_{{{prev}}} + b", s["z"]),
+        Step("", rf"h_{{{t}}} = \sigma(z_{{{t}}})", s["h"], beside=True),
+        Step("", rf"o_{{{t}}} = C h_{{{t}}} = {texmath.matrix(p['C'], d)} "
+             rf"{texmath.column(s['h'], d)}", s["o"]),
+        Step("Exponentiate each logit, add them up, and divide by the sum:",
+             rf"e^{{o_{{{t}}}}}", s["exp"]),
+        Step("", rf"\textstyle\sum_j e^{{o_{{{t},j}}}}", s["total"], beside=True),
+        Step("", rf"p_{{{t}}} = \operatorname{{softmax}}(o_{{{t}}})", s["p"], beside=True),
+    )
+    return Question(
+        f"step_{t}", rf"Compute the logits \(o_{{{t}}}\) and the predicted distribution "
+        rf"\(p_{{{t}}} = \operatorname{{softmax}}(o_{{{t}}})\) of the token after \(x_{{{t}}}\).",
+        (Answer(f"o_{t}", s["o"], f"o_{{{t}}}"), Answer(f"p_{t}", s["p"], f"p_{{{t}}}")),
+        steps, hint, room="3.4cm")
+
+
+def _loss_question(v: dict, a: dict) -> Question:
+    """L as the sum of each step's -ln p, and the perplexity."""
+    N = v["N"]
+    steps = [Step("Each prediction costs minus the log of the probability it gave the true "
+                  "next token (positions counted from 0):" if s["t"] == 0 else "",
+                  rf"-\ln p_{{{s['t']},{s['target']}}}", s["step_loss"], beside=s["t"] % 3 > 0)
+             for s in v["steps"]]
+    if v["words"]:
+        steps.append(Step("That is, the true next words are "
+                          + ", ".join(s["word"] for s in v["steps"]) + "."))
+    steps += [Step("Add them up:", r"L = -\sum_t \ln p_{t,i_{t+1}}", a["loss"]),
+              Step("The perplexity undoes the log of the average loss per prediction:",
+                   rf"e^{{L/{N}}}", a["perplexity"])]
+    return Question(
+        "loss", r"Compute the loss \(L\) and the perplexity \(e^{L/N}\).",
+        (Answer("loss", a["loss"], "L"), Answer("perplexity", a["perplexity"], r"e^{L/N}")),
+        tuple(steps),
+        r"\(i_{t+1}\) is the position of the 1 in \(x_{t+1}\). A model that guesses "
+        r"uniformly over n tokens has perplexity n; a perfect one has perplexity 1.",
+        room="2.4cm")
+
+
+def _do_question(v: dict) -> Question:
+    """dL/do_t = p_t - x_{t+1} for each step."""
+    steps = [Step("For softmax followed by cross-entropy the derivative is simply "
+                  "prediction minus truth:" if s["t"] == 0 else "",
+                  rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}} = p_{{{s['t']}}} - "
+                  rf"x_{{{s['next']}}}", s["do"], beside=s["t"] % 2 > 0)
+             for s in v["steps"]]
+    return Question(
+        "do", r"Compute \(\partial L/\partial o_t\) for every step t.",
+        tuple(Answer(f"do_{s['t']}", s["do"], rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}}")
+              for s in v["steps"]),
+        tuple(steps),
+        r"Only step t's term of L depends on \(o_t\), and \(-\ln p_{t,i} = -o_{t,i} + "
+        r"\ln \sum_j e^{o_{t,j}}\). Differentiate with respect to \(o_{t,k}\): "
+        r"\(-[k = i] + p_{t,k}\).",
+        room="2.6cm")
+
+
+def _gradient_question(v: dict, a: dict, p: dict) -> Question:
+    """The backward pass from dL/do_t, then the four gradients."""
+    back: list[Step] = []
+    for s in reversed(v["steps"]):
+        t, nx = s["t"], s["next"]
+        dh = (rf"C^{{\top}}\frac{{\partial L}}{{\partial o_{{{t}}}}}"
+              + ("" if s["last"] else rf" + V^{{\top}}\frac{{\partial L}}{{\partial z_{{{nx}}}}}"))
+        back += [
+            Step("Backward, from the last step to the first:" if s["last"] else "",
+                 rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {dh}", s["dL_dh"]),
+            Step("", rf"\sigma'(z_{{{t}}})", s["dsigma"], beside=True),
+            Step("", rf"\frac{{\partial L}}{{\partial z_{{{t}}}}} = \frac{{\partial L}}"
+                 rf"{{\partial h_{{{t}}}}} \odot \sigma'(z_{{{t}}})", s["dL_dz"])]
+    n, n_h = len(p["W"][0]), len(p["W"])
+    beside = {"dV": n + n_h <= 5, "dC": n_h <= 3}  # matrices side by side while they fit
+    grads = [Step("Gradients, summing over the steps:" if name == "dW" else "",
+                  rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
+                  beside=beside.get(name, False))
+             for name, formula in GRADIENTS.items()]
+    hint = (r"Start from \(\partial L/\partial o_t\) above. \(\partial L/\partial h_t = "
+            r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
+            r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
+            rf"\sigma'(z_t)\), where {forward.DERIVATIVE_TEXT[p['activation']]}. Then "
+            r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
+            r"likewise for V (with \(h_{t-1}\)), b and C (with \(\partial L/\partial o_t\) "
+            r"and \(h_t\)).")
+    return Question(
+        "gradients", r"Backpropagate through time: compute \(\partial L/\partial W\), "
+        r"\(\partial L/\partial V\), \(\partial L/\partial b\) and \(\partial L/\partial C\).",
+        tuple(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
+              for name in GRADIENTS),
+        (*back, *grads), hint, room="5.5cm")
+
+
+def questions(ex) -> list[Question]:
+    """Each step's o_t and p_t, the loss and perplexity, dL/do_t, and the gradients."""
+    p, a, v = ex.params, ex.answers, view(ex)
+    return [*(_step_question(s, p, ex.decimals) for s in v["steps"]),
+            _loss_question(v, a), _do_question(v), _gradient_question(v, a, p)]
