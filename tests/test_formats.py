@@ -228,7 +228,7 @@ def test_pdf_and_answers_unchanged_by_extra_formats(tmp_path):
     assert decode_exact(json.loads((tmp_path / "a/answers.json").read_text()))["seed"] == 4
 
 
-KINDS = ("forward", "bigram", "bigram_rnn", "bptt", "softmax_lm")
+KINDS = ("forward", "bigram", "bigram_rnn", "bptt", "softmax_lm", "lstm")
 
 
 def test_registry_is_what_the_sweeps_cover():
@@ -259,23 +259,23 @@ def test_every_kind_in_every_format_passes_check(tmp_path, kind):
 
 def test_parts_choose_and_order_the_sheet(tmp_path):
     out = tmp_path / "o"
-    r = run("generate", "--seed", 4, "--parts", "bptt,bigram,forward", "--no-pdf",
+    r = run("generate", "--seed", 4, "--parts", "lstm,bigram,softmax_lm", "--no-pdf",
             "--out", out)
     assert r.exit_code == 0, r.output
     doc = json.loads((out / "answers.json").read_text())
-    assert [e["kind"] for e in doc["variants"][0]["exercises"]] == ["bptt", "bigram",
-                                                                    "forward"]
+    assert [e["kind"] for e in doc["variants"][0]["exercises"]] == ["lstm", "bigram",
+                                                                    "softmax_lm"]
     # the same kind drawn in a different sheet gets the same numbers (streams are per kind)
     alone = tmp_path / "b"
     run("generate", "--seed", 4, "--parts", "bigram", "--no-pdf", "--out", alone)
     doc2 = json.loads((alone / "answers.json").read_text())
     assert doc2["variants"][0]["exercises"][0] == doc["variants"][0]["exercises"][1]
     config = tmp_path / "c.toml"
-    config.write_text('[sheet]\nparts = ["bigram_rnn", "forward"]\n')
+    config.write_text('[sheet]\nparts = ["softmax_lm", "forward"]\n')
     r = run("generate", "--seed", 4, "--config", config, "--no-pdf", "--out", tmp_path / "d")
     assert r.exit_code == 0, r.output
     doc3 = json.loads((tmp_path / "d" / "answers.json").read_text())
-    assert [e["kind"] for e in doc3["variants"][0]["exercises"]] == ["bigram_rnn", "forward"]
+    assert [e["kind"] for e in doc3["variants"][0]["exercises"]] == ["softmax_lm", "forward"]
     r = run("generate", "--seed", 4, "--parts", "forward,gru", "--out", tmp_path / "e")
     assert r.exit_code == 2 and "--parts: unknown exercise kind 'gru'" in r.output
     assert not (tmp_path / "e").exists()

@@ -144,3 +144,12 @@ def _verify_softmax_lm(p, a, exact):
 
     assert not exact
     assert oracle_softmax_lm.mismatches(p, a) == []
+
+
+def _verify_lstm(p, a, exact):
+    import oracle_lstm
+
+    assert not exact
+    want = oracle_lstm.lstm(p)
+    for name in ("gate_i", "gate_f", "gate_g", "gate_o", "c", "h"):
+        same(a[name], want[name], False, 1e-12, path=name)

@@ -18,6 +18,7 @@ KINDS = (
     "bigram_rnn",
     "bptt",
     "softmax_lm",
+    "lstm",
 )
 REGISTRY: dict[str, Kind] = {name: Kind(import_module(f".{name}", __name__)) for name in KINDS}
 
