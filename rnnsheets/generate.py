@@ -69,6 +69,6 @@ def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] 
     """answers.json and the files of each output format (pdf: the .tex sources, their
     PDFs, and for a class set each variant's own PDFs under ``variants/<id>/``)."""
     job = Job(req.seed, req.settings, variants, progress)
-    files = {answersfile.NAME: answersfile.to_bytes(req.seed, variants, req.settings["sheet"])}
-    files.update(build(job, formats))
+    files = build(job, formats, also=lambda: {answersfile.NAME: answersfile.to_bytes(
+        req.seed, variants, req.settings["sheet"])})
     return dict(sorted(files.items()))

@@ -7,14 +7,12 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 
-@functools.lru_cache(maxsize=65536)
 def terminating_digits(x: Fraction) -> int | None:
     """Decimal places of x if its decimal expansion ends, else None."""
     d = x.denominator
-    twos = fives = 0
-    while d % 2 == 0:
-        d //= 2
-        twos += 1
+    twos = (d & -d).bit_length() - 1  # no cache: hashing a Fraction costs more than this
+    d >>= twos
+    fives = 0
     while d % 5 == 0:
         d //= 5
         fives += 1

@@ -44,11 +44,18 @@ _TYPESETTABLE = frozenset(
     for c in range(int(r.split("-")[0], 16), int(r.split("-")[-1], 16) + 1))
 
 
+_ASCII_ESCAPES = str.maketrans(_ESCAPES)
+
+
+@functools.lru_cache(maxsize=4096)
 def escape(text: str) -> Tex:
     """Text printed literally by LaTeX: special characters made safe, control characters
     blanked, and characters the fonts lack shown as their code point (U+5B57)."""
+    text = unicodedata.normalize("NFC", str(text))
+    if text.isascii() and text.isprintable():  # the common case, in one pass
+        return Tex(text.translate(_ASCII_ESCAPES))
     out = []
-    for c in unicodedata.normalize("NFC", str(text)):
+    for c in text:
         if c in _ESCAPES:
             out.append(_ESCAPES[c])
         elif not c.isprintable():
@@ -199,9 +206,9 @@ def environment() -> jinja2.Environment:
 def exercise_views(variant: Variant) -> list[dict]:
     """What each exercise template reads: the exercise, its display view, its template."""
     out = []
-    for ex in variant.exercises:
+    for ex, questions in zip(variant.exercises, variant.questions()):
         kind = REGISTRY[ex.kind]
-        out.append({"ex": ex, "view": kind.view(ex), "questions": kind.questions(ex),
+        out.append({"ex": ex, "view": kind.view(ex), "questions": questions,
                     "template": f"{ex.kind}.tex.j2", "title": kind.TITLE})
     return out
 

@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .exercises import Exercise, draw
+from .exercises import REGISTRY, Exercise, draw
+from .questions import Question
 from .stream import Stream, derive_seed
 
 
@@ -28,6 +29,13 @@ class Variant:
     code: str
     exercises: list[Exercise]
     name: str = ""
+    _questions: list[list[Question]] | None = field(default=None, compare=False, repr=False)
+
+    def questions(self) -> list[list[Question]]:
+        """Each exercise's questions, worked out once and shared by every format."""
+        if self._questions is None:
+            self._questions = [REGISTRY[ex.kind].questions(ex) for ex in self.exercises]
+        return self._questions
 
 
 def default_plan(settings: dict) -> list[Planned]:

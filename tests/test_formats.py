@@ -279,3 +279,21 @@ def test_parts_choose_and_order_the_sheet(tmp_path):
     r = run("generate", "--seed", 4, "--parts", "forward,gru", "--out", tmp_path / "e")
     assert r.exit_code == 2 and "--parts: unknown exercise kind 'gru'" in r.output
     assert not (tmp_path / "e").exists()
+
+
+def test_check_covers_the_choices_of_terms(build, tmp_path):
+    """A choice of terms that marks a wrong product right is caught in each quiz format."""
+    html = tmp_path / "h"
+    shutil.copytree(build, html)
+    page = (html / "sheet.html").read_text()
+    (html / "sheet.html").write_text(page.replace('data-right="no"', 'data-right="yes"', 1))
+    r = run("check", html)
+    assert r.exit_code == 1 and re.search(r"sheet\.html: 5-1:p4:expansion_1:terms: says", r.output)
+    moodle = tmp_path / "m"
+    shutil.copytree(build, moodle)
+    xml = (moodle / "moodle.xml").read_text()
+    m = re.search(r'<answer fraction="-[0-9.]+" format="html">', xml)
+    (moodle / "moodle.xml").write_text(xml[:m.start()] + '<answer fraction="50" format="html">'
+                                       + xml[m.end():])
+    r = run("check", moodle)
+    assert r.exit_code == 1 and ":terms: says" in r.output, r.output

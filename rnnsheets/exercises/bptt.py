@@ -233,6 +233,16 @@ def statement(ex) -> Statement:
     return Statement(text, forward.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
 
 
+@functools.cache
+def _expansion_tex(terms: tuple[tuple[str, ...], ...], N: int) -> tuple[tuple[str, ...], Choice]:
+    """An expansion's terms as LaTeX, and the choice of terms (with distractors) it makes;
+    the same for every sheet of that N, so worked out once."""
+    options = sorted([*terms, *(tuple(f) for f in distractors(N))])
+    return (tuple(texmath.chain(t) for t in terms),
+            Choice(tuple(texmath.chain(o) for o in options),
+                   frozenset(i for i, o in enumerate(options) if o in terms)))
+
+
 def questions(ex) -> list[Question]:
     """The expansions (symbolic, with their term counts), the general case, the loss and
     gradients with numbers, and the W entry."""
@@ -242,9 +252,8 @@ def questions(ex) -> list[Question]:
     out = []
     for n, e in enumerate(v["expansions"]):
         last = n == len(v["expansions"]) - 1
-        right = [tuple(t["factors"]) for t in e["terms"]]
-        options = sorted(right + [tuple(f) for f in distractors(e["N"])])
-        steps = [Step("", dLdW, [tm.chain(t["factors"]) for t in e["terms"]], form="sum"),
+        terms, choice = _expansion_tex(tuple(tuple(t["factors"]) for t in e["terms"]), e["N"])
+        steps = [Step("", dLdW, list(terms), form="sum"),
                  Step(f"That is {e['n_terms']} term{'s' if e['n_terms'] != 1 else ''}.")]
         figures = ()
         if last:
@@ -261,9 +270,7 @@ def questions(ex) -> list[Question]:
             r"W reaches the output \(o_j\) directly at step j, and also through every earlier "
             r"step k < j; each step back adds a factor \(\partial h_m/\partial h_{m-1}\)."
             if n == 0 else "", figures,
-            Choice(tuple(tm.chain(o) for o in options),
-                   frozenset(i for i, o in enumerate(options) if o in right)),
-            room="2.6cm"))
+            choice, room="2.6cm"))
     general = (r"\sum_{j=0}^{N-1} \Big(\frac{\partial L}{\partial o_j}\frac{\partial o_j}"
                r"{\partial W} + \sum_{k=0}^{j-1} \frac{\partial L}{\partial o_j}\frac{\partial o_j}"
                r"{\partial h_{j-1}} \Big(\prod_{m=k+1}^{j-1} \frac{\partial h_m}{\partial h_{m-1}}"

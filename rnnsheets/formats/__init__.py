@@ -23,6 +23,12 @@ class Job:
     progress: object = None
     cache: dict = field(default_factory=dict)  # work shared between drivers (e.g. .tex sources)
 
+    def close(self) -> None:
+        """Stop any work still running for the job (e.g. a render in another process)."""
+        for value in self.cache.values():
+            if hasattr(value, "close"):
+                value.close()
+
 
 from . import html, moodle, pdf, qti, tex  # noqa: E402  (drivers import Job)
 
@@ -43,9 +49,16 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
-def build(job: Job, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """The files of every requested format."""
-    files: dict[str, bytes] = {}
-    for name in formats:
-        files.update(DRIVERS[name].files(job))
-    return files
+def build(job: Job, formats: tuple[str, ...], also=None) -> dict[str, bytes]:
+    """The files of every requested format, and those ``also()`` makes, which runs while
+    the work drivers start early (a driver's optional ``start(job)``) goes on."""
+    try:
+        for name in formats:
+            if hasattr(DRIVERS[name], "start"):
+                DRIVERS[name].start(job)
+        files: dict[str, bytes] = dict(also()) if also is not None else {}
+        for name in formats:
+            files.update(DRIVERS[name].files(job))
+        return files
+    finally:
+        job.close()

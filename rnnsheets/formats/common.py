@@ -47,15 +47,25 @@ class Asked:
         """(entry id, value, grading tolerance) for every entry the question asks."""
         return [c for a in self.question.answers for c in self.cells(a)]
 
+    @property
+    def choice_id(self) -> str:
+        """The id of the question's choice of terms, e.g. ``42-1:p4:expansion_2:terms``."""
+        return f"{self.id}:terms"
+
+
+def right_mask(right) -> int:
+    """The right options of a choice as one number (bit i: option i is right), so quiz
+    files' choices are checked like their numbers."""
+    return sum(1 << i for i in right)
+
 
 def asked(variants: list[Variant]) -> list[Asked]:
     """Every question of every variant, in sheet order."""
     out = []
     for v in variants:
-        for n, ex in enumerate(v.exercises, start=1):
-            kind = REGISTRY[ex.kind]
-            st = kind.statement(ex)
-            out.extend(Asked(v, n, ex, st, q) for q in kind.questions(ex))
+        for n, (ex, questions) in enumerate(zip(v.exercises, v.questions()), start=1):
+            st = REGISTRY[ex.kind].statement(ex)
+            out.extend(Asked(v, n, ex, st, q) for q in questions)
     return out
 
 
@@ -107,7 +117,11 @@ def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: l
     """Every answer a quiz file holds ({entry id: (value, tolerance)}) against the computed
     one; ``key`` maps an entry id to the form the file stores it in."""
     name = path.name
-    want = {key(entry): (value, tol) for a in asked(variants) for entry, value, tol in a.entries}
+    want = {}
+    for a in asked(variants):
+        want.update({key(entry): (value, tol) for entry, value, tol in a.entries})
+        if a.question.choice is not None:
+            want[key(a.choice_id)] = (right_mask(a.question.choice.right), 0.0)
     for ident, (value, tol) in want.items():
         report.count(f"answers in {name}")
         if ident not in found:
@@ -116,11 +130,11 @@ def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: l
         got, got_tol = found[ident]
         if abs(got - float(value)) > 1e-9 * max(1.0, abs(float(value))):
             report.problems.append(f"{name}: {ident}: says {got!r}, computed {show(value)}")
-        elif abs(got_tol - tol) > 1e-9 * max(1.0, tol):
+        elif abs(got_tol - tol) > 1e-9 * max(1.0, tol) and tol:
             report.problems.append(f"{name}: {ident}: tolerance {got_tol!r}, expected {tol!r}")
     for ident in found.keys() - want.keys():
         report.problems.append(f"{name}: {ident}: no such answer in answers.json")
 
 
 __all__ = ["Asked", "Step", "asked", "asked_in", "check_answers", "display", "math_html",
-           "solution_html", "verify_quiz"]
+           "right_mask", "solution_html", "verify_quiz"]

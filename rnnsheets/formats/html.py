@@ -16,7 +16,7 @@ from ..exercises import REGISTRY
 from ..questions import decimal
 from ..templating import environment
 from . import svg
-from .common import asked_in, verify_quiz
+from .common import asked_in, right_mask, verify_quiz
 
 NAME = "html"
 FILE = "sheet.html"
@@ -84,10 +84,19 @@ _INPUT = re.compile(r'<input [^>]*data-id="([^"]+)"[^>]*data-answer="([^"]+)"[^>
                     r'data-tol="([^"]+)"')
 
 
+_CHOICE = re.compile(r'<fieldset class="choice" data-id="([^"]+)">(.*?)</fieldset>', re.S)
+_RIGHT = re.compile(r'data-right="(yes|no)"')
+
+
 def read(data: bytes) -> dict[str, tuple[float, float]]:
-    """Every answer in a sheet.html: {"<question id><cell>": (value, tolerance)}."""
-    return {_html.unescape(i): (float(v), float(t))
-            for i, v, t in _INPUT.findall(data.decode("utf-8"))}
+    """Every answer in a sheet.html: {entry id: (value, tolerance)}; a choice of terms as
+    the mask of its right options."""
+    text = data.decode("utf-8")
+    out = {_html.unescape(i): (float(v), float(t)) for i, v, t in _INPUT.findall(text)}
+    for ident, body in _CHOICE.findall(text):
+        right = [i for i, r in enumerate(_RIGHT.findall(body)) if r == "yes"]
+        out[_html.unescape(ident)] = (float(right_mask(right)), 0.0)
+    return out
 
 
 def verify(folder, job, report) -> None:

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..questions import decimal
-from .common import asked_in, display, math_html, solution_html, verify_quiz
+from .common import asked_in, display, math_html, right_mask, solution_html, verify_quiz
 
 NAME = "moodle"
 FILE = "moodle.xml"
@@ -52,25 +52,25 @@ def files(job) -> dict[str, bytes]:
 
 
 def _question(quiz: ET.Element, a, kind: str, body: list[str], marks: int,
-              suffix: str = "", prompt: str = "", ident: str = "") -> ET.Element:
+              prompt: str = "", ident: str = "") -> ET.Element:
     el = ET.SubElement(quiz, "question", type=kind)
     _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · part {a.part} · "
-                                     f"{a.question.id}{suffix}")
+                                     f"{(ident or a.id).split(':', 2)[2]}")
     text = "".join(body) + (f"<p>{math_html(prompt)}</p>" if prompt else "")
     _text(ET.SubElement(el, "questiontext", format="html"), text)
     _text(ET.SubElement(el, "generalfeedback", format="html"), solution_html(a))
     ET.SubElement(el, "defaultgrade").text = str(marks)
     ET.SubElement(el, "penalty").text = "0"
     ET.SubElement(el, "hidden").text = "0"
-    ET.SubElement(el, "idnumber").text = ident or a.id + suffix
+    ET.SubElement(el, "idnumber").text = ident or a.id
     return el
 
 
 def _choice(quiz: ET.Element, a, body: list[str]) -> None:
     """Choose every term: right options share 100%, wrong ones take it back."""
     c = a.question.choice
-    el = _question(quiz, a, "multichoice", body, 1, ":terms",
-                   "Which of these products are terms of the sum? Choose every one.")
+    el = _question(quiz, a, "multichoice", body, 1, prompt="Which of these products are "
+                   "terms of the sum? Choose every one.", ident=a.choice_id)
     ET.SubElement(el, "single").text = "false"
     ET.SubElement(el, "shuffleanswers").text = "0"
     ET.SubElement(el, "answernumbering").text = "abc"
@@ -118,6 +118,9 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
         if kind == "numerical":
             ans = q.find("answer")
             out[ident] = (float(ans.findtext("text")), float(ans.findtext("tolerance")))
+        elif kind == "multichoice":
+            grades = [float(x.get("fraction")) for x in q.findall("answer")]
+            out[ident] = (float(right_mask(i for i, g in enumerate(grades) if g > 0)), 0.0)
         elif kind == "cloze":
             for shape, name, body in _TABLE.findall(q.find("questiontext").findtext("text")):
                 for i, row in enumerate(body.split("</tr>")[:-1]):

@@ -13,6 +13,7 @@ from ..report import Report
 from . import tex
 
 NAME = "pdf"
+start = tex.start
 
 
 def files(job) -> dict[str, bytes]:

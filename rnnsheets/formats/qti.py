@@ -16,7 +16,7 @@ import zipfile
 from fractions import Fraction
 
 from ..questions import decimal
-from .common import asked_in, display, math_html, solution_html, verify_quiz
+from .common import asked_in, display, math_html, right_mask, solution_html, verify_quiz
 
 NAME = "qti"
 FILE = "canvas-qti.zip"
@@ -126,7 +126,7 @@ def _feedback(item: ET.Element, a) -> None:
 def _choice_item(section: ET.Element, a) -> None:
     """A multiple-answers question: full marks for choosing exactly the right options."""
     c, q = a.question.choice, a.question
-    item = ET.SubElement(section, "item", ident=item_key(a.id) + "_terms",
+    item = ET.SubElement(section, "item", ident=item_key(a.choice_id),
                          title=f"Part {a.part}: {q.id} (terms)")
     meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
     _fields(meta, {"question_type": "multiple_answers_question", "points_possible": "1.0"})
@@ -200,8 +200,11 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
             root = ET.fromstring(z.read(name))
             for item in root.iter(f"{{{QTI_NS}}}item"):
                 ident = item.get("ident")
-                if item.find(f".//{{{QTI_NS}}}render_fib") is None:
-                    continue  # a choice of terms, not a number
+                if item.find(f".//{{{QTI_NS}}}render_fib") is None:  # a choice of terms
+                    right = [int(v.text) for v in item.iterfind(f".//{{{QTI_NS}}}and/"
+                                                                f"{{{QTI_NS}}}varequal")]
+                    out[ident] = (float(right_mask(right)), 0.0)
+                    continue
                 k = int(ident.rsplit("~e", 1)[1]) if "~e" in ident else 0
                 value = float(item.find(f".//{{{QTI_NS}}}varequal").text)
                 lo = float(item.find(f".//{{{QTI_NS}}}vargte").text)

@@ -14,12 +14,23 @@ from .texcheck import answer_prints, compare_tex
 NAME = "tex"
 
 
+def start(job) -> None:
+    """Begin the key's render on the second core (a class set), so that it overlaps with
+    whatever the caller does next (answers.json, the worksheet, the questions)."""
+    if "tex-key" not in job.cache:
+        job.cache["tex-key"] = _KeyInAnotherProcess(job.variants, job.settings)
+
+
 def sources(job) -> dict[str, str]:
     """{"worksheet": ..., "key": ...}, rendered once per job."""
     if "tex" not in job.cache:
-        with _KeyInAnotherProcess(job.variants, job.settings) as key:
+        start(job)
+        key = job.cache["tex-key"]
+        try:
             worksheet = render_document(job.variants, job.settings, key=False)
             job.cache["tex"] = {"worksheet": worksheet, "key": key.result()}
+        finally:
+            key.close()
     return job.cache["tex"]
 
 
@@ -41,7 +52,7 @@ def verify(folder: Path, job, report: Report) -> None:
 
 
 class _KeyInAnotherProcess:
-    """Renders the key on the second core while this process renders the worksheet.
+    """Renders the key in a forked child while this process goes on.
 
     The child is forked with the variants already in memory, so only the finished
     text travels back. Small builds, and systems without fork, render in-process.
@@ -54,22 +65,20 @@ class _KeyInAnotherProcess:
         self.args = (variants, settings)
         self.pool = None
         self.future = None
-
-    def __enter__(self):
-        if len(self.args[0]) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
+        if len(variants) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
             _KeyInAnotherProcess._job = self.args
             self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
             self.future = self.pool.submit(_render_forked_key)
-        return self
 
     def result(self) -> str:
         if self.future is not None:
             return self.future.result()
         return render_document(*self.args, key=True)
 
-    def __exit__(self, *exc) -> None:
+    def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
         _KeyInAnotherProcess._job = None
 
 

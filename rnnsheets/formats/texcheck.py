@@ -24,13 +24,20 @@ _NAME = re.compile(r"([A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*&?=")
 class _Token:
     text: str
     line: int
-    label: str
+    source: str  # the line's text up to the number, to name what it belongs to if it differs
     variant: str
     part: str
 
     @property
     def where(self) -> str:
         return f"variant {self.variant}, {self.part}"
+
+    @property
+    def label(self) -> str:
+        """The name the number is printed under (``z_{0}``), if it has one."""
+        clause = _SEPARATOR.split(self.source)[-1]  # this equation only
+        names = _NAME.findall(clause) or _NAME.findall(self.source)[-1:]
+        return names[0] if names else ""
 
 
 def _tokens(source: str) -> list[_Token]:
@@ -43,11 +50,8 @@ def _tokens(source: str) -> list[_Token]:
             variant = m.group(1).replace("{}", "")
         if m := _PART.search(line):
             part = f"part {m.group(1)} ({m.group(2)})"
-        for m in _NUMBER.finditer(line):
-            clause = _SEPARATOR.split(line[: m.start()])[-1]  # this equation only
-            names = _NAME.findall(clause) or _NAME.findall(line[: m.start()])[-1:]
-            label = names[0] if names else ""
-            out.append(_Token(m.group(), n, label, variant, part))
+        out += [_Token(m.group(), n, line[: m.start()], variant, part)
+                for m in _NUMBER.finditer(line)]
     return out
 
 
@@ -78,8 +82,10 @@ def _by_variant(tokens: list[_Token]) -> dict[str, list[_Token]]:
 
 def _diff(path: Path, mine: list[_Token], theirs: list[_Token], leaks: dict[str, str],
           report: Report) -> None:
-    sm = difflib.SequenceMatcher(None, [t.text for t in mine], [t.text for t in theirs],
-                                 autojunk=False)
+    a, b = [t.text for t in mine], [t.text for t in theirs]
+    if a == b:
+        return
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
