@@ -26,13 +26,9 @@ class CleanError(click.ClickException):
     exit_code = 2
 
 
-def _overrides(options: dict, decimals, parts) -> dict:
-    """Settings from the CLI: each shared option goes to every kind that follows it."""
+def _overrides(decimals, parts) -> dict:
+    """[sheet] settings from the CLI."""
     o: dict[str, dict] = {}
-    for name, kind in REGISTRY.items():
-        for option in kind.CLI_OPTIONS:
-            if options.get(option) is not None:
-                o.setdefault(name, {})[option] = options[option]
     if decimals is not None:
         o.setdefault("sheet", {})["decimals"] = decimals
     if parts is not None:
@@ -139,10 +135,10 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
         out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
     try:
         req = make_request(seed, config, spec,
-                           _overrides({"activation": activation, "hidden": hidden,
-                                       "steps": steps, "k": k, "orientation": orientation},
-                                      decimals, parts),
-                           variants, roster)
+                           _overrides(decimals, parts), variants, roster,
+                           shared={name: value for name, value in (
+                               ("activation", activation), ("hidden", hidden), ("steps", steps),
+                               ("k", k), ("orientation", orientation)) if value is not None})
         chosen = parse_formats(formats)
         if no_pdf:
             chosen = tuple(dict.fromkeys("tex" if f == "pdf" else f for f in chosen))

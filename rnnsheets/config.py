@@ -32,8 +32,11 @@ DEFAULTS: dict[str, dict] = {section: {key: s.default for key, s in fields.items
                              for section, fields in SECTIONS.items()}
 
 
-def load_settings(path: Path | None = None, overrides: dict | None = None) -> dict:
-    """Defaults, then the TOML file at ``path``, then ``overrides`` ({section: {key: value}})."""
+def load_settings(path: Path | None = None, overrides: dict | None = None,
+                  shared: dict | None = None, kinds: list[str] | None = None) -> dict:
+    """Defaults, then the TOML file at ``path``, then ``overrides`` ({section: {key: value}}),
+    then ``shared`` options ({name: value}, from the CLI) for each kind on the sheet that
+    follows them (``kinds``, by default the sheet's parts)."""
     settings = copy.deepcopy(DEFAULTS)
     layers = []
     if path is not None:
@@ -56,6 +59,10 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
                 settings[section][key] = SECTIONS[section][key].check(loc, value)
                 if (section, key) == ("sheet", "parts"):
                     _known_kinds(loc, settings[section][key])
+    for option, value in (shared or {}).items():
+        for name in dict.fromkeys(kinds or settings["sheet"]["parts"]):
+            if option in REGISTRY[name].CLI_OPTIONS:
+                settings[name][option] = SECTIONS[name][option].check(f"--{option}", value)
     for name, kind in REGISTRY.items():
         kind.check_settings(settings[name], name)
     return settings

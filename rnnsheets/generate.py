@@ -32,10 +32,12 @@ MAX_VARIANTS = 5000
 
 def make_request(seed: int, config: Path | None = None, spec: Path | None = None,
                  overrides: dict | None = None, variants: int | None = None,
-                 roster: Path | None = None) -> Request:
-    """Settings, plan and variants from the config file, the options, a spec and a roster."""
-    settings = load_settings(config, overrides)
+                 roster: Path | None = None, shared: dict | None = None) -> Request:
+    """Settings, plan and variants from the config file, the options (``shared``: those
+    for every kind on the sheet that follows them), a spec and a roster."""
     plan = load_spec(spec) if spec is not None else None
+    settings = load_settings(config, overrides, shared,
+                             [p.kind for p in plan] if plan is not None else None)
     req = Request(seed, settings, plan)
     if roster is not None:
         if variants is not None:

@@ -297,3 +297,18 @@ def test_check_covers_the_choices_of_terms(build, tmp_path):
                                        + xml[m.end():])
     r = run("check", moodle)
     assert r.exit_code == 1 and ":terms: says" in r.output, r.output
+
+
+def test_shared_options_reach_only_the_kinds_on_the_sheet(tmp_path):
+    """--steps 6 suits the activity; the LSTM's own limit (4) applies only where it is asked."""
+    r = run("generate", "--seed", 1, "--steps", 6, "--no-pdf", "--out", tmp_path / "a")
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "a" / "answers.json").read_text())
+    assert len(doc["variants"][0]["exercises"][0]["params"]["x"]) == 6
+    r = run("generate", "--seed", 1, "--steps", 6, "--parts", "forward,lstm", "--no-pdf",
+            "--out", tmp_path / "b")
+    assert r.exit_code == 2 and "--steps: expected a whole number from 1 to 4" in r.output
+    r = run("generate", "--seed", 1, "--steps", 3, "--parts", "forward,lstm", "--no-pdf",
+            "--out", tmp_path / "c")
+    doc = json.loads((tmp_path / "c" / "answers.json").read_text())
+    assert [len(e["params"]["x"]) for e in doc["variants"][0]["exercises"]] == [3, 3]

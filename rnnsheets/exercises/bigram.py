@@ -192,7 +192,7 @@ def questions(ex) -> list[Question]:
     markers = r" (with <s> and </s>)" if p["boundaries"] else ""
     counted = (
         Step(f"The vocabulary is ({words}), so \\(|\\mathcal{{V}}| = {v['n']}\\). Counts, "
-             f"{rows} the previous word a and {cols} the next word b:",
+             f"{rows} the previous word \\(a\\) and {cols} the next word \\(b\\):",
              r"\text{counts}", v["counts"]),
         Step("", r"\operatorname{count}(a\,\cdot)", a["row_totals"], form="row"),
     )
@@ -201,7 +201,7 @@ def questions(ex) -> list[Question]:
         Step(f"The denominators \\(\\operatorname{{count}}(a\\,\\cdot) + k\\,|\\mathcal{{V}}|\\) "
              f"with \\(k = {texmath.number(p['k'], 4)}\\), in vocabulary order:",
              r"\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|", v["denominators"], form="row"),
-        Step("Adding k to each count and dividing:", "T", a["T"]),
+        Step("Adding \\(k\\) to each count and dividing:", "T", a["T"]),
     ]
     if v["has_fraction"]:
         table.append(Step("", "T", a["T"], form="approx"))
@@ -210,19 +210,19 @@ def questions(ex) -> list[Question]:
     product = r" \cdot ".join(texmath.number(f["p"], ex.decimals) for f in v["pairs"])
     likelihood = Step(f"Multiply the probability of each pair {pairs}:",
                       f"P = {product}" if len(v["pairs"]) > 1 else "P", a["likelihood"])
-    orientation = (r"every column sums to 1, since each column is a previous word a and "
-                   r"each row a next word b, so \(T_{ba} = P(b \mid a)\)"
+    orientation = (r"every column sums to 1, since each column is a previous word \(a\) and "
+                   r"each row a next word \(b\), so \(T_{ba} = P(b \mid a)\)"
                    if v["column"] else
-                   r"every row sums to 1, since each row is a previous word a and each "
-                   r"column a next word b, so \(T_{ab} = P(b \mid a)\)")
+                   r"every row sums to 1, since each row is a previous word \(a\) and each "
+                   r"column a next word \(b\), so \(T_{ab} = P(b \mid a)\)")
     return [
         Question("counts", f"List the vocabulary in order of first appearance{markers}, and "
                  "count how often each word follows each other word.",
                  (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm"),
-        Question("T", f"Write down the smoothed transition table T (vocabulary in order: "
+        Question("T", f"Write down the smoothed transition table \\(T\\) (vocabulary in order: "
                  f"{words}). Use this orientation: {orientation}.",
                  (Answer("T", a["T"], "T"),), tuple(table),
-                 r"Every entry of the line for a shares the denominator "
+                 r"Every entry of the line for \(a\) shares the denominator "
                  r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
                  "differ.", room="3.5cm"),
         Question("likelihood", "What probability does the model give the word sequence "

@@ -148,14 +148,15 @@ def questions(ex) -> list[Question]:
     column = p["orientation"] == "column"
     act = p["activation"]
     source = "T" if column else r"T^{\top}"
-    which = "column i of T" if column else r"row i of T, that is, column i of \(T^{\top}\)"
+    which = (r"column \(i\) of \(T\)" if column
+             else r"row \(i\) of \(T\), that is, column \(i\) of \(T^{\top}\)")
     exact = act in ("relu", "identity")
     inverse = {"sigmoid": r"\(\operatorname{logit}(y) = \ln\frac{y}{1-y}\)",
                "tanh": r"\(\operatorname{artanh}(y) = \frac12 \ln\frac{1+y}{1-y}\)"}
     design_steps = [
         Step(r"Take \(V = 0\), \(b = 0\) and \(C = I\), so that \(o_t = h_t = \sigma(W x_t)\). "
-             r"For \(x_t = e_i\) this is \(\sigma\)(column i of W), which must be the "
-             f"distribution after word i: {which}. So column i of W is "
+             r"For \(x_t = e_i\) this is \(\sigma\)(column \(i\) of \(W\)), which must be the "
+             f"distribution after word \\(i\\): {which}. So column \\(i\\) of \\(W\\) is "
              r"\(\sigma^{-1}\) of that distribution"
              + (", and \\(\\sigma\\) leaves these positive entries unchanged:" if exact
                 else f", with \\(\\sigma^{{-1}} = \\operatorname{{{v['inverse']}}}\\), "
@@ -164,12 +165,13 @@ def questions(ex) -> list[Question]:
         Step("", "V", a["V"]),
         Step("", "b", a["b"], beside=True),
         Step("", "C", a["C"], beside=True),
-        Step("Why it works: a one-hot input selects one column of W; V = 0 makes the network "
-             "forget the past, as a bigram model does; C = I passes \\(h_t\\) to the output. "
+        Step("Why it works: a one-hot input selects one column of \\(W\\); \\(V = 0\\) makes the "
+             "network forget the past, as a bigram model does; \\(C = I\\) passes \\(h_t\\) to "
+             "the output. "
              + ("And \\(\\sigma^{-1}\\) exists for every entry because smoothing removed "
-                "the zeros: every entry of T lies strictly between 0 and 1."
-                if not exact else "Every entry of T is positive thanks to smoothing, which is "
-                "where \\(\\sigma\\) is the identity.")),
+                "the zeros: every entry of \\(T\\) lies strictly between 0 and 1."
+                if not exact else "Every entry of \\(T\\) is positive thanks to smoothing, "
+                "which is where \\(\\sigma\\) is the identity.")),
         Step("Check: running the designed RNN on each word reproduces the table.")]
     design_steps += [Step("", rf"\sigma(W e_{{{r['i']}}})", r["check"], form="row",
                           beside=r["i"] > 0) for r in v["rows"]]
@@ -177,29 +179,29 @@ def questions(ex) -> list[Question]:
         why = ("Why would this design fail for a table estimated without smoothing?",
                "An unsmoothed table contains a 0 for every pair never seen in the corpus. No "
                f"finite weight gives \\(\\sigma(z) = 0\\): {v['inverse']}(0) does not "
-               "exist, so no W reproduces that entry. Smoothing keeps every entry strictly "
+               "exist, so no \\(W\\) reproduces that entry. Smoothing keeps every entry strictly "
                "inside (0, 1).")
     else:
         why = ("Would this design still work for a table estimated without smoothing? And "
                "with a sigmoid?",
                "An unsmoothed table contains a 0 for every pair never seen in the corpus. Here "
-               "it still works: W copies the 0"
+               "it still works: \\(W\\) copies the 0"
                + (" (any \\(z \\le 0\\) would do, since \\(\\max(0, z) = 0\\))"
                   if act == "relu" else "")
-               + ". With a sigmoid it fails: no finite z gives \\(\\sigma(z) = 0\\), so "
+               + ". With a sigmoid it fails: no finite \\(z\\) gives \\(\\sigma(z) = 0\\), so "
                "logit(0) does not exist.")
     out = [
         Question("design", r"Find \(W\), \(V\), \(b\) and \(C\) so that, for every word, "
                  r"feeding its one-hot vector gives \(o_t = P(\,\cdot \mid x_t)\).",
                  (Answer("W", a["W"], "W"), Answer("V", a["V"], "V"), Answer("b", a["b"], "b"),
                   Answer("C", a["C"], "C")), tuple(design_steps),
-                 r"With \(x_t = e_i\), the product \(W x_t\) is column i of W. If the next "
+                 r"With \(x_t = e_i\), the product \(W x_t\) is column \(i\) of \(W\). If the next "
                  r"word depends only on the current one, what should the network remember of "
-                 r"\(h_{t-1}\)? And which matrix C passes \(h_t\) through unchanged?",
+                 r"\(h_{t-1}\)? And which matrix \(C\) passes \(h_t\) through unchanged?",
                  room="4cm"),
         Question("smoothing", why[0], (), (Step(why[1]),), room="2cm"),
-        Question("general", r"Give the design for any vocabulary of n words and its "
-                 r"\(n \times n\) table T.", (),
+        Question("general", r"Give the design for any vocabulary of \(n\) words and its "
+                 r"\(n \times n\) table \(T\).", (),
                  (Step("With \\(\\sigma^{-1}\\) applied entry by entry:",
                        rf"W = \sigma^{{-1}}\!\big({source}\big) \in \mathbb{{R}}^{{n \times n}}, "
                        r"\quad V = 0_{n \times n}, \quad b = 0_{n}, \quad C = I_{n}"),),
@@ -211,7 +213,7 @@ def questions(ex) -> list[Question]:
                           for s in v["inputs"])
         steps = [Step("", rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}})", s["o"],
                       beside=s["t"] > 0) for s in v["inputs"]]
-        steps.append(Step("The outputs do not depend on earlier words: V = 0."))
+        steps.append(Step("The outputs do not depend on earlier words: \\(V = 0\\)."))
         out.append(Question("run", f"Run your network on the input sequence {shown} and give "
                             r"the outputs \(o_t\).",
                             tuple(Answer(f"o_{s['t']}", s["o"], f"o_{{{s['t']}}}")

@@ -258,7 +258,7 @@ def questions(ex) -> list[Question]:
         figures = ()
         if last:
             steps.append(Step("Each term follows one path back through the unrolled network, "
-                              "from the output \\(o_j\\) to the step k where W enters "
+                              "from the output \\(o_j\\) to the step \\(k\\) where \\(W\\) enters "
                               "directly (in colour)."))
             figures = tuple(Figure(tuple(e["steps"]), t["output"], t["step"],
                                    f"j = {t['output']}, k = {t['step']}") for t in e["terms"])
@@ -267,8 +267,9 @@ def questions(ex) -> list[Question]:
             "chain-rule products. How many terms are there?",
             (Answer(f"n_terms_{e['N']}", e["n_terms"], rf"\text{{terms for }} N = {e['N']}"),),
             tuple(steps),
-            r"W reaches the output \(o_j\) directly at step j, and also through every earlier "
-            r"step k < j; each step back adds a factor \(\partial h_m/\partial h_{m-1}\)."
+            r"\(W\) reaches the output \(o_j\) directly at step \(j\), and also through every "
+            r"earlier step \(k < j\); each step back adds a factor "
+            r"\(\partial h_m/\partial h_{m-1}\)."
             if n == 0 else "", figures,
             choice, room="2.6cm"))
     general = (r"\sum_{j=0}^{N-1} \Big(\frac{\partial L}{\partial o_j}\frac{\partial o_j}"
@@ -276,13 +277,13 @@ def questions(ex) -> list[Question]:
                r"{\partial h_{j-1}} \Big(\prod_{m=k+1}^{j-1} \frac{\partial h_m}{\partial h_{m-1}}"
                r"\Big) \frac{\partial h_k}{\partial W} \Big)")
     out.append(Question(
-        "n_terms", rf"Write \({dLdW}\) for a general sequence length N. How many terms does "
-        f"it have? How many for the N = {v['N']} of this sheet?",
+        "n_terms", rf"Write \({dLdW}\) for a general sequence length \(N\). How many terms "
+        rf"does it have? How many for the \(N = {v['N']}\) of this sheet?",
         (Answer("n_terms", a["n_terms"], rf"\text{{terms for }} N = {v['N']}"),),
         (Step("", rf"{dLdW} = {general}"),
-         Step("Output \\(o_j\\) contributes one term for each step k = 0, ..., j, so there "
-              "are", r"1 + 2 + \dots + N = \tfrac{N(N+1)}{2}"),
-         Step(f"terms; for N = {v['N']}:", r"\tfrac{N(N+1)}{2}", a["n_terms"])),
+         Step("Output \\(o_j\\) contributes one term for each step "
+              "\\(k = 0, \\dots, j\\), so there are", r"1 + 2 + \dots + N = \tfrac{N(N+1)}{2}"),
+         Step(f"terms; for \\(N = {v['N']}\\):", r"\tfrac{N(N+1)}{2}", a["n_terms"])),
         room="2.4cm"))
     forward_steps = [Step("Forward:" if s["t"] == 0 else "",
                           rf"z_{{{s['t']}}} = W x_{{{s['t']}}} + V h_{{{s['prev']}}} + b", s["z"])
@@ -322,9 +323,9 @@ def questions(ex) -> list[Question]:
             r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
             rf"\sigma'(z_t)\), where {forward.DERIVATIVE_TEXT[p['activation']]}. Finally "
             r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
-            r"likewise for V (with \(h_{t-1}\)), b and C.")
+            r"likewise for \(V\) (with \(h_{t-1}\)), \(b\) and \(C\).")
     out.append(Question(
-        "gradients", rf"Now with numbers, for N = {v['N']}: compute the loss L and its "
+        "gradients", rf"Now with numbers, for \(N = {v['N']}\): compute the loss \(L\) and its "
         r"gradients \(\partial L/\partial W\), \(\partial L/\partial V\), "
         r"\(\partial L/\partial b\) and \(\partial L/\partial C\).",
         (Answer("loss", a["loss"], "L"),
@@ -340,10 +341,10 @@ def questions(ex) -> list[Question]:
             "inactive": f"It is zero because unit {i} is off at step 0 "
                         f"(\\(z_{{0,{i}}} < 0\\)), and the ReLU passes no gradient through "
                         "an inactive unit.",
-            "column": f"It is zero because column {i} of C is zero: \\(h_{{0,{i}}}\\) does not "
-                      "reach the output.",
+            "column": f"It is zero because column {i} of \\(C\\) is zero: "
+                      f"\\(h_{{0,{i}}}\\) does not reach the output.",
             "nonzero": f"It is not zero: input {j} is active at step 0, unit {i} passes "
-                       f"gradient (\\(\\sigma' \\ne 0\\)), and column {i} of C carries "
+                       f"gradient (\\(\\sigma' \\ne 0\\)), and column {i} of \\(C\\) carries "
                        f"\\(h_{{0,{i}}}\\) to the output.",
         }[en["reason"]]
         entry = rf"\frac{{\partial o_0}}{{\partial W_{{{i},{j}}}}}"
@@ -357,7 +358,7 @@ def questions(ex) -> list[Question]:
                   rf"{tm.column(en['C_col'], d)} \cdot {tm.number(en['dsigma'], d)} \cdot "
                   rf"{tm.number(en['x0j'], d)}", en["value"]),
              Step(reason)),
-            r"Only \(z_0\) stands between W and \(o_0\), since \(h_{-1}\) does not depend "
-            r"on W: \(\partial o_0/\partial W_{ij} = C_{:,i}\, \sigma'(z_{0,i})\, x_{0,j}\).",
+            r"Only \(z_0\) stands between \(W\) and \(o_0\), since \(h_{-1}\) does not depend "
+            r"on \(W\): \(\partial o_0/\partial W_{ij} = C_{:,i}\, \sigma'(z_{0,i})\, x_{0,j}\).",
             room="2.4cm"))
     return out
