@@ -11,9 +11,12 @@ from .errors import InputError
 from .exercises import Exercise
 from .numbers import encode
 from .sheet import Variant
+from .userfiles import read_bytes
 
 SCHEMA = 1
 NAME = "answers.json"
+#: The largest answers.json check reads (a 5000-variant build writes about 40 MB).
+MAX_BYTES = 200_000_000
 #: The title-block settings recorded, so a build can be rendered again.
 SHEET_FIELDS = ("title", "course", "date")
 
@@ -70,16 +73,51 @@ def dumps(value, indent: int = 0) -> str:
 def load(folder: Path) -> dict:
     """answers.json of a build folder, checked for its outline."""
     path = Path(folder) / NAME
+    if not path.exists() and not path.is_symlink():
+        raise InputError(str(path), "no such file (is this a build folder?)")
+    data = read_bytes(path, "the answers.json of a build", MAX_BYTES)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file (is this a build folder?)") from None
-    except (OSError, UnicodeDecodeError) as e:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
         raise InputError(str(path), f"cannot read: {e}") from None
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"not valid JSON at line {e.lineno}: {e.msg}") from None
+    except (ValueError, RecursionError) as e:
+        raise InputError(str(path), f"not usable JSON: {str(e)[:80]}") from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise InputError(f"{path}: schema", f"expected {SCHEMA}")
     if not isinstance(doc.get("variants"), list):
         raise InputError(f"{path}: variants", "expected a list of variants")
+    _outline(doc, path)
     return doc
+
+
+def _outline(doc: dict, path: Path) -> None:
+    """The fields check reads, each of the type it needs, or an error naming the first."""
+    def need(ok: bool, where: str, what: str) -> None:
+        if not ok:
+            raise InputError(f"{path}: {where}", f"expected {what}")
+
+    need(isinstance(doc.get("seed", 0), int) and not isinstance(doc.get("seed"), bool),
+         "seed", "a whole number")
+    need(isinstance(doc.get("sheet", {}), dict)
+         and all(isinstance(v, str) for v in doc.get("sheet", {}).values()),
+         "sheet", "a table of title, course and date")
+    for i, v in enumerate(doc["variants"]):
+        at = f"variants[{i}]"
+        need(isinstance(v, dict), at, "a table with id, seed, code and exercises")
+        need(isinstance(v.get("id"), str), f"{at}.id", "text")
+        need(isinstance(v.get("code"), str), f"{at}.code", "text")
+        need(isinstance(v.get("name", ""), str), f"{at}.name", "text")
+        need(isinstance(v.get("seed"), int) and not isinstance(v.get("seed"), bool),
+             f"{at}.seed", "a whole number")
+        need(isinstance(v.get("exercises"), list), f"{at}.exercises", "a list of exercises")
+        for n, e in enumerate(v["exercises"]):
+            where = f"{at}.exercises[{n}]"
+            need(isinstance(e, dict), where, "a table with kind, params and answers")
+            need(isinstance(e.get("kind"), str), f"{where}.kind", "text")
+            need(isinstance(e.get("params"), dict), f"{where}.params", "a table")
+            need(isinstance(e.get("answers"), dict), f"{where}.answers", "a table")
+            d = e.get("decimals")
+            need(d is None or (isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 10),
+                 f"{where}.decimals", "null or a whole number from 1 to 10")

@@ -14,16 +14,20 @@ from .check import check
 from .config import describe
 from .core import ACTIVATION_NAMES
 from .errors import RnnsheetsError
-from .exercises import REGISTRY
+from .exercises import ACTIVITY, REGISTRY
 from .formats import parse_formats
 from .generate import build_files, draw_all, make_request
 from .output import publish, refuse_foreign
 
 
 class CleanError(click.ClickException):
-    """A user-facing error: one line, exit status 2."""
+    """A user-facing error: one line, exit status 2, with anything a terminal would act on
+    (escape sequences, line breaks, bidi controls) shown as an escape instead."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
 
 
 def _overrides(decimals, parts) -> dict:
@@ -45,9 +49,11 @@ class Seed(click.ParamType):
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         text = str(value).strip()
-        if text.isascii() and text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 19:  # below 2^63
             return int(text)
-        self.fail(f"expected a non-negative integer, found {value!r}", param, ctx)
+        shown = repr(value) if len(str(value)) <= 40 else f"{len(str(value))} characters"
+        self.fail(f"expected a non-negative integer of at most 19 digits, found {shown}", param,
+                  ctx)
 
 
 class OneLineErrors(click.Group):
@@ -89,7 +95,7 @@ def _interrupt(signum, frame) -> None:
               help=f"TOML file of settings: sections {describe()}.")
 @click.option("--parts", default=None,
               help="Comma list of exercise kinds on the sheet, in order (any of "
-                   f"{', '.join(REGISTRY)}) [default: forward,bigram,bigram_rnn,bptt].")
+                   f"{', '.join(REGISTRY)}) [default: {','.join(ACTIVITY)}].")
 @click.option("--activation", type=click.Choice(ACTIVATION_NAMES), default=None,
               help="Activation of the RNN parts [default: relu].")
 @click.option("--hidden", type=click.IntRange(1, 8), default=None,
@@ -131,6 +137,8 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
         if spec is None:
             raise CleanError("--seed is required (a non-negative integer), or give --spec")
         seed = 0
+    if spec is not None and parts is not None:
+        raise CleanError("--parts: give --parts or --spec, not both (a spec lists its exercises)")
     if out is None:
         out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
     try:

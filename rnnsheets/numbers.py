@@ -9,28 +9,60 @@ from fractions import Fraction
 
 import numpy as np
 
+#: Exact arithmetic stays small: a number given is at most this large in magnitude and
+#: its numerator and denominator have at most MAX_DIGITS digits.
+MAX_MAGNITUDE = 10**9
+MAX_DIGITS = 30
+_WRITTEN = re.compile(r"^[+-]?(\d{1,30}(\.\d{0,30})?|\.\d{1,30})([eE][+-]?\d{1,2})?$"
+                      r"|^[+-]?\d{1,30}\s*/\s*\d{1,30}$")
+
 
 def to_fraction(value) -> Fraction:
     """An exact rational from an int, a decimal float (0.3 means 3/10) or a "p/q" string.
 
-    Raises ValueError for anything else (bools, NaN, infinities, other text).
+    Raises ValueError for anything else (bools, NaN, infinities, other text) and for
+    numbers past the stated size limits (MAX_MAGNITUDE, MAX_DIGITS), before any work
+    that could grow with them.
     """
     if isinstance(value, bool):
         raise ValueError("a boolean is not a number")
     if isinstance(value, Fraction):
-        return value
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
+        x = value
+    elif isinstance(value, int):
+        if abs(value) > MAX_MAGNITUDE:
+            raise ValueError(f"{_short(value)} is larger than {MAX_MAGNITUDE:.0e}")
+        x = Fraction(value)
+    elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value} is not a finite number")
-        return Fraction(repr(value))  # the decimal the user wrote, not the binary double
-    if isinstance(value, str):
+        text = repr(value)  # the decimal the user wrote, not the binary double
+        if not _WRITTEN.match(text):
+            raise ValueError(f"{text} has more digits than rnnsheets computes with "
+                             f"(at most {MAX_DIGITS})")
+        x = Fraction(text)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _WRITTEN.match(text):
+            raise ValueError(f"{_short(value)!r} is not a number (a decimal or p/q with at "
+                             f"most {MAX_DIGITS} digits)")
         try:
-            return Fraction(value.strip())
+            x = Fraction(text.replace(" ", ""))
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"{value!r} is not a number") from None
-    raise ValueError(f"{value!r} is not a number")
+    else:
+        raise ValueError(f"{_short(value)!r} is not a number")
+    if abs(x) > MAX_MAGNITUDE:
+        raise ValueError(f"{_short(value)} is larger than {MAX_MAGNITUDE:.0e}")
+    if max(x.numerator.bit_length(), x.denominator.bit_length()) > MAX_DIGITS * 3.33:
+        raise ValueError(f"{_short(value)} has more digits than rnnsheets computes with "
+                         f"(at most {MAX_DIGITS})")
+    return x
+
+
+def _short(value) -> str:
+    text = value if isinstance(value, str) else str(value) if not isinstance(value, int) \
+        else f"a {len(str(abs(value)))}-digit number" if abs(value) < 10**4000 else "a huge number"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def to_plain(value):

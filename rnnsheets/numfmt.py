@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
@@ -33,7 +34,8 @@ def exact_decimal(x: Fraction) -> str | None:
 def rounded(x, places: int) -> str:
     """x rounded half-even to a fixed number of places, never "-0.000"."""
     with localcontext() as ctx:
-        ctx.prec = 60
+        # enough digits for the integer part and the places, however large x is
+        ctx.prec = 60 + places + max(0, len(str(abs(int(x)))) if math.isfinite(x) else 0)
         value = (Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction)
                  else Decimal(repr(float(x))))
         q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)

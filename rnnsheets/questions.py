@@ -11,10 +11,40 @@ Text fields are plain words with inline math in ``\\( \\)``; expressions are LaT
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import numfmt
+
+#: User text (words, names) inside a question's text is wrapped in these private-use
+#: characters, which user text may not hold, so no format reads it as math or markup.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PIECES = re.compile("\ue000([^\ue001]*)\ue001|\\\\\\((.+?)\\\\\\)", re.S)
+
+
+def literal(text: str) -> str:
+    """User text, marked to be printed as it is in every format."""
+    return f"{_OPEN}{text}{_CLOSE}"
+
+
+def words(tokens) -> str:
+    """User words, each marked literal, separated by spaces."""
+    return " ".join(literal(t) for t in tokens)
+
+
+def pieces(text: str) -> Iterator[tuple[str, str]]:
+    """A question's text as ("text" | "math" | "literal", piece) in order: words to
+    print, inline math (from \\( \\)), and user text to print as it is."""
+    last = 0
+    for m in _PIECES.finditer(text):
+        if m.start() > last:
+            yield "text", text[last:m.start()]
+        yield ("literal", m.group(1)) if m.group(2) is None else ("math", m.group(2))
+        last = m.end()
+    if last < len(text):
+        yield "text", text[last:]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ word can never become a TeX command.
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -16,6 +15,7 @@ import jinja2
 
 from . import texmath
 from .exercises import REGISTRY
+from .questions import pieces
 from .sheet import Variant
 from .templating import environment as make_environment
 
@@ -147,18 +147,10 @@ def chain(factors: Sequence[str]) -> Tex:
     return Tex(texmath.chain(factors))
 
 
-_INLINE = re.compile(r"\\\((.+?)\\\)")
-
-
 def rich(text: str) -> Tex:
-    """Words with inline math in \\( \\): the words escaped, the math kept (as $...$)."""
-    out, last = [], 0
-    for m in _INLINE.finditer(text):
-        out.append(escape(text[last:m.start()]))
-        out.append(f"${m.group(1)}$")
-        last = m.end()
-    out.append(escape(text[last:]))
-    return Tex("".join(out))
+    """A question's text: words and user text escaped, inline math kept (as $...$)."""
+    return Tex("".join(f"${piece}$" if kind == "math" else escape(piece)
+                       for kind, piece in pieces(text)))
 
 
 @jinja2.pass_context

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from .errors import InputError
 from .numbers import to_fraction
+from .userfiles import clean
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Setting:
     def check(self, where: str, value):
         if not isinstance(value, str):
             raise InputError(where, f"expected text, found {value!r}")
-        return value
+        return clean(where, value, "text", longest=200, joiners=True)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Whole(Setting):
 
 
 @dataclass(frozen=True)
-class Choice(Setting):
+class OneOf(Setting):
     """One of a fixed set of words."""
 
     options: tuple[str, ...] = ()

@@ -24,6 +24,8 @@ def read_data(path: Path) -> dict:
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"not valid JSON at line {e.lineno}, column {e.colno}: "
                          f"{e.msg}") from None
+    except (ValueError, RecursionError) as e:  # an integer of thousands of digits, deep nesting
+        raise InputError(str(path), f"not usable JSON: {str(e)[:80]}") from None
     if not isinstance(data, dict):
         raise InputError(str(path), "expected a JSON object at the top level")
     return data

@@ -25,9 +25,9 @@ def spec(kind, **params):
 # (files to write: {name: text or JSON-able}, command-line args, expected message fragment)
 CASES = {
     "seed-text": ({}, ["generate", "--seed", "abc"],
-                  "'--seed': expected a non-negative integer, found 'abc'"),
+                  "'--seed': expected a non-negative integer of at most 19 digits, found 'abc'"),
     "seed-negative": ({}, ["generate", "--seed", "-4"],
-                      "'--seed': expected a non-negative integer, found '-4'"),
+                      "'--seed': expected a non-negative integer of at most 19 digits, found '-4'"),
     "seed-fraction": ({}, ["generate", "--seed", "1.5"], "expected a non-negative integer"),
     "no-seed": ({}, ["generate"], "--seed is required"),
     "spec-missing": ({}, ["generate", "--spec", "{tmp}/nope.json"], "nope.json: no such file"),

@@ -296,7 +296,7 @@ def test_check_covers_the_choices_of_terms(build, tmp_path):
     (moodle / "moodle.xml").write_text(xml[:m.start()] + '<answer fraction="50" format="html">'
                                        + xml[m.end():])
     r = run("check", moodle)
-    assert r.exit_code == 1 and ":terms: says" in r.output, r.output
+    assert r.exit_code == 1 and "expansion_1:terms" in r.output, r.output
 
 
 def test_shared_options_reach_only_the_kinds_on_the_sheet(tmp_path):

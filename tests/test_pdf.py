@@ -149,13 +149,16 @@ def test_tex_cannot_read_outside_its_folder(tex, tmp_path):
 
 
 HOSTILE = ["a&b", "50%", "$x$", "#1", "snake_case", "{x}", "~", "^", "back\\slash",
-           "\\input{/etc/hostname}", "\\write18{touch pwned}", "\\catcode", "\\def\\x{\\x}\\x",
+           "\\input{/etc/hostname}", "\\write18{touch;pwned}", "\\catcode", "\\def\\x{\\x}\\x",
            "naïve", "Ærø"]
 
 
 def test_hostile_words_print_literally(tex, tmp_path):
-    spec = {"exercises": [{"kind": "bigram", "params": {
-        "corpus": [HOSTILE[:8], HOSTILE[8:]], "k": 1, "query": [HOSTILE[0], HOSTILE[1]]}}]}
+    spec = {"exercises": [  # two corpora: a table holds at most 10 words
+        {"kind": "bigram", "params": {"corpus": [HOSTILE[:4], HOSTILE[4:8]], "k": 1,
+                                      "query": [HOSTILE[0], HOSTILE[1]]}},
+        {"kind": "bigram", "params": {"corpus": [HOSTILE[8:12], HOSTILE[12:]], "k": 1,
+                                      "query": [HOSTILE[8], HOSTILE[9]]}}]}
     (tmp_path / "spec.json").write_text(json.dumps(spec))
     r = CliRunner().invoke(main, ["generate", "--spec", str(tmp_path / "spec.json"), "--out",
                                   str(tmp_path / "o")])

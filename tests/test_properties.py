@@ -44,7 +44,8 @@ def rnn(draw, square_io: bool = False, min_steps: int = 1):
 
 @st.composite
 def bigram(draw):
-    corpus = draw(st.lists(st.lists(words, min_size=1, max_size=4), min_size=1, max_size=3))
+    corpus = draw(st.lists(st.lists(words, min_size=1, max_size=4), min_size=1, max_size=3)
+                  .filter(lambda c: len({w for s in c for w in s}) <= 10))  # what a page fits
     vocab = list(dict.fromkeys(w for s in corpus for w in s))
     query = draw(st.lists(st.sampled_from(vocab), min_size=2, max_size=4))
     return {"corpus": corpus, "query": query, "k": draw(st.sampled_from([1, 0.5, "1/3", 2])),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from ..entries import entries, is_number
+from ..entries import entries, flatten, is_number
 from ..errors import InputError
 from ..exercises import REGISTRY, Exercise, solve
 from ..numbers import to_fraction
@@ -37,6 +37,8 @@ def audit_spec(path: Path) -> Report:
 
 
 def _audit(where: str, fresh: Exercise, hand: dict, report: Report) -> None:
+    for label, leaf in _unreadable(hand):
+        report.problems.append(f"{where}: {label}: {leaf!r} is not a number")
     truth = entries(fresh.kind, fresh.answers)
     order = {label: n for n, (label, _) in enumerate(truth)}
     true = dict(truth)
@@ -58,12 +60,18 @@ def _audit(where: str, fresh: Exercise, hand: dict, report: Report) -> None:
         return
     verdicts.sort()
     first = verdicts[0]
-    finals = [v for v in verdicts if v[1].split("_")[0].split("[")[0] in REGISTRY[fresh.kind].FINAL]
+    final = REGISTRY[fresh.kind].FINAL
+    finals = [v for v in verdicts if _field(v[1], final) is not None]
     for _, label, given, value in finals or verdicts:
         line = f"{where}: {label}: key says {given}, true {show(value)}"
         if label != first[1]:
             line += f"; first wrong step: {first[1]} = {first[2]}, should be {show(first[3])}"
         report.problems.append(line)
+
+
+def _field(label: str, fields) -> str | None:
+    """The answer field an entry label belongs to (``dW[0][1]`` -> dW, ``h_0[1]`` -> h)."""
+    return next((f for f in fields if label == f or label.startswith((f + "[", f + "_"))), None)
 
 
 def _hand_entries(kind: str, hand: dict) -> list[tuple[str, object]]:
@@ -90,9 +98,20 @@ class _Written(Fraction):
 def _keep(v):
     if isinstance(v, list):
         return [_keep(e) for e in v]
-    if is_number(v) or isinstance(v, str) and _parse_number(v) is not None:
+    if (is_number(v) or isinstance(v, str)) and _parse_number(v) is not None:
         return _Written(v)
-    return v
+    return None  # unreadable: reported by _unreadable, never judged
+
+
+def _unreadable(hand: dict) -> list[tuple[str, object]]:
+    """Entries of a hand key that are not finite numbers (text, booleans, NaN, empties)."""
+    out = []
+    for label, leaf in flatten(hand):
+        if isinstance(leaf, str) and not leaf.strip() and label.count("[") == 0:
+            continue  # an answer left blank on purpose
+        if isinstance(leaf, bool) or leaf is None or _parse_number(leaf) is None:
+            out.append((label, leaf))
+    return out
 
 
 def _decimals(raw) -> int | None:

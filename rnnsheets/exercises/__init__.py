@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ..errors import InputError
 from ..stream import Stream
 from .base import Exercise, Kind, tolerance_for
 
@@ -30,6 +31,10 @@ def solve(kind: str, params: dict, decimals: int, where: str = "") -> Exercise:
     """Validate params of a kind and solve them into an Exercise."""
     k = REGISTRY[kind]
     p = k.parse(params, where)
+    unknown = sorted(set(params) - set(p), key=str) if isinstance(params, dict) else []
+    if unknown:  # a misspelt field would otherwise be drawn afresh without a word
+        raise InputError(f"{where}.{unknown[0]}" if where else str(unknown[0]),
+                         f"unknown param of {kind}; expected one of {', '.join(p)}")
     exact = k.is_exact(p)
     answers = k.solve(p, where)
     return Exercise(kind, p, answers, exact, decimals, tolerance_for(exact, decimals))

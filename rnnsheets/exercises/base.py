@@ -15,9 +15,12 @@ from ..numbers import to_fraction
 from ..questions import Question, Statement
 from ..settings import Setting
 from ..stream import Stream
+from ..userfiles import clean
 
 #: How many times a sampler may redraw before giving up.
 MAX_DRAWS = 1000
+#: The longest word a sheet prints (in a table head, a sentence, a label).
+MAX_WORD = 30
 
 
 @dataclass
@@ -196,16 +199,26 @@ class Params:
             raise self.error(name, f"expected true or false, found {raw!r}")
         return raw
 
-    def tokens(self, name: str, value=None) -> list[str]:
-        """A non-empty list of words (a string is split on white space)."""
+    def tokens(self, name: str, value=None, most: int = 12) -> list[str]:
+        """A non-empty list of at most ``most`` words (a string is split on white space),
+        each printable as itself in every format (see userfiles.clean)."""
         raw = self.get(name) if value is None else value
         if isinstance(raw, str):
-            raw = raw.split()
+            raw = raw[:10_000].split()
         if not isinstance(raw, list) or not all(isinstance(w, str) and w.strip() for w in raw):
             raise self.error(name, "expected a list of non-empty words")
         if not raw:
             raise self.error(name, "expected at least one word")
-        return [w.strip() for w in raw]
+        if len(raw) > most:
+            raise self.error(name, f"{len(raw)} words; at most {most} fit a sheet")
+        words = [w.strip() for w in raw]
+        for i, w in enumerate(raw):
+            where = f"{self.where}.{name}[{i}]" if self.where else f"{name}[{i}]"
+            clean(where, w.strip(" "), "a word", longest=MAX_WORD)  # controls at the ends too
+            w = words[i]
+            if any(c.isspace() for c in w):
+                raise self.error(f"{name}[{i}]", "a word may not hold white space")
+        return words
 
     def _entry(self, name: str, value, index: str) -> Fraction:
         try:

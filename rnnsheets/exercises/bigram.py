@@ -11,19 +11,22 @@ from .. import bank, texmath
 from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
-from ..questions import Answer, Question, Statement, Step
-from ..settings import Choice, Flag, Positive, Whole
+from ..questions import Answer, Question, Statement, Step, literal, words
+from ..settings import Flag, OneOf, Positive, Whole
 from ..stream import Stream
 from .base import Params
 
 KIND = "bigram"
 TITLE = "A bigram language model"
-SETTINGS = {"min_sentences": Whole(1, 1, 6), "max_sentences": Whole(3, 1, 6),
+SETTINGS = {"min_sentences": Whole(1, 1, 4), "max_sentences": Whole(3, 1, 4),  # bank groups: 4
             "k": Positive(1),  # 1 = Laplace smoothing
             "query_length": Whole(2, 2, 8),
-            "orientation": Choice("row", ("row", "column")),  # row: rows are the previous word
+            "orientation": OneOf("row", ("row", "column")),  # row: rows are the previous word
             "boundaries": Flag(False)}  # wrap sentences in <s> ... </s>
 CLI_OPTIONS = ("k", "orientation")
+#: What a sheet can lay out: the table has a row and a column per word.
+MAX_VOCAB = 10
+MAX_SENTENCES = 12
 FINAL = ("T", "likelihood")
 ORDER = ("vocab", "sequence", "counts", "row_totals", "T", "factors", "likelihood")
 BOUNDARY = ("<s>", "</s>")
@@ -92,8 +95,8 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     p.update(given)
     if "query" not in given:
         corpus = p["corpus"] if isinstance(p["corpus"], list) else []
-        words = vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
-        p["query"] = [stream.choice(words) for _ in range(cfg["query_length"])]
+        known = vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
+        p["query"] = [stream.choice(known) for _ in range(cfg["query_length"])]
     return p
 
 
@@ -102,13 +105,19 @@ def parse(params: dict, where: str) -> dict:
     r = Params(params, where)
     raw = r.get("corpus")
     if isinstance(raw, str):
-        raw = [line for line in raw.splitlines() if line.strip()]
+        raw = [line for line in raw[:100_000].splitlines() if line.strip()]
     if not isinstance(raw, list) or not raw:
         raise r.error("corpus", "expected at least one sentence (a list of sentences)")
+    if len(raw) > MAX_SENTENCES:
+        raise r.error("corpus", f"{len(raw)} sentences; at most {MAX_SENTENCES} fit a sheet")
     corpus = [r.tokens(f"corpus[{i}]", s) for i, s in enumerate(raw)]
     boundaries = r.flag("boundaries") if r.has("boundaries") else False
     query = r.tokens("query")
     vocab = vocabulary(_wrap(corpus, boundaries))
+    n_words = len(vocabulary(corpus))
+    if n_words > MAX_VOCAB:
+        raise r.error("corpus", f"{n_words} different words; at most {MAX_VOCAB} fit the "
+                      "transition table on a page")
     for w in _wrap([query], boundaries)[0]:
         if w not in vocab:
             raise r.error("query", f"word {w!r} is not in the corpus vocabulary "
@@ -178,7 +187,7 @@ def statement(ex) -> Statement:
            "each row is a previous word a and each column a next word b (rows sum to 1)")
     text = (r"A bigram model with add-\(k\) smoothing, \(k = " + texmath.number(p["k"], 4)
             + r"\): \(P(b \mid a) = (\operatorname{count}(a\,b) + k) / (\operatorname{count}"
-            r"(a\,\cdot) + k\,|V|)\). Corpus: " + " / ".join(" ".join(s) for s in p["corpus"])
+            r"(a\,\cdot) + k\,|V|)\). Corpus: " + " / ".join(words(s) for s in p["corpus"])
             + (" (each sentence wrapped in <s> … </s>)" if p["boundaries"] else "")
             + f". The vocabulary is ordered by first appearance; in the table T, {way}.")
     return Statement(text, ())
@@ -187,11 +196,11 @@ def statement(ex) -> Statement:
 def questions(ex) -> list[Question]:
     """The counts, the smoothed table T and the query's likelihood."""
     p, a, v = ex.params, ex.answers, view(ex)
-    words = ", ".join(a["vocab"])
+    vocab = ", ".join(literal(w) for w in a["vocab"])
     rows, cols = ("columns", "rows") if v["column"] else ("rows", "columns")
     markers = r" (with <s> and </s>)" if p["boundaries"] else ""
     counted = (
-        Step(f"The vocabulary is ({words}), so \\(|\\mathcal{{V}}| = {v['n']}\\). Counts, "
+        Step(f"The vocabulary is ({vocab}), so \\(|\\mathcal{{V}}| = {v['n']}\\). Counts, "
              f"{rows} the previous word \\(a\\) and {cols} the next word \\(b\\):",
              r"\text{counts}", v["counts"]),
         Step("", r"\operatorname{count}(a\,\cdot)", a["row_totals"], form="row"),
@@ -206,7 +215,7 @@ def questions(ex) -> list[Question]:
     if v["has_fraction"]:
         table.append(Step("", "T", a["T"], form="approx"))
     table.append(Step(f"Each {line} sums to 1."))
-    pairs = ", ".join(f"({f['prev']}, {f['next']})" for f in v["pairs"])
+    pairs = ", ".join(f"({literal(f['prev'])}, {literal(f['next'])})" for f in v["pairs"])
     product = r" \cdot ".join(texmath.number(f["p"], ex.decimals) for f in v["pairs"])
     likelihood = Step(f"Multiply the probability of each pair {pairs}:",
                       f"P = {product}" if len(v["pairs"]) > 1 else "P", a["likelihood"])
@@ -220,13 +229,13 @@ def questions(ex) -> list[Question]:
                  "count how often each word follows each other word.",
                  (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm"),
         Question("T", f"Write down the smoothed transition table \\(T\\) (vocabulary in order: "
-                 f"{words}). Use this orientation: {orientation}.",
+                 f"{vocab}). Use this orientation: {orientation}.",
                  (Answer("T", a["T"], "T"),), tuple(table),
                  r"Every entry of the line for \(a\) shares the denominator "
                  r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
                  "differ.", room="3.5cm"),
         Question("likelihood", "What probability does the model give the word sequence "
-                 f"“{' '.join(a['sequence'])}”? Multiply the probability of each word given "
+                 f"“{words(a['sequence'])}”? Multiply the probability of each word given "
                  "the one before.", (Answer("likelihood", a["likelihood"], "P"),),
                  (likelihood,), room="2.2cm"),
     ]

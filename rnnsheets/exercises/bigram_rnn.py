@@ -9,8 +9,8 @@ import numpy as np
 from .. import bank, core, texmath
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
-from ..questions import Answer, Question, Statement, Step
-from ..settings import Choice, Whole
+from ..questions import Answer, Question, Statement, Step, literal
+from ..settings import OneOf, Whole
 from ..stream import Stream
 from .base import Params, first_size
 from .bigram import smoothed_table
@@ -18,7 +18,7 @@ from .forward import ACTIVATION_TEXT
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"
-SETTINGS = {"vocab": Whole(2, 2, 8), "activation": Choice("sigmoid", ACTIVATION_NAMES),
+SETTINGS = {"vocab": Whole(2, 2, 8), "activation": OneOf("sigmoid", ACTIVATION_NAMES),
             "steps": Whole(2)}
 STEP_FIELDS = ("o",)
 FINAL = ("W", "V", "b", "C", "o")
@@ -138,7 +138,7 @@ def statement(ex) -> Statement:
     text = (r"Design an RNN (\(h_t = \sigma(W x_t + V h_{t-1} + b)\), \(o_t = C h_t\), "
             + ACTIVATION_TEXT[p["activation"]] + ") whose output on a one-hot word \\(x_t\\) is "
             f"the bigram distribution of the next word. Words, in order: "
-            f"{', '.join(p['vocab'])}; the {way} of T are the previous word.")
+            f"{', '.join(literal(w) for w in p['vocab'])}; the {way} of T are the previous word.")
     return Statement(text, (rf"T = {texmath.matrix(p['T'], ex.decimals)}",))
 
 
@@ -209,7 +209,7 @@ def questions(ex) -> list[Question]:
     ]
     if v["inputs"]:
         shown = ", ".join(rf"\(x_{{{s['t']}}} = {texmath.row(s['x'], d)}^\top\)"
-                          + (f" ({s['word']})" if s["word"] is not None else "")
+                          + (f" ({literal(s['word'])})" if s["word"] is not None else "")
                           for s in v["inputs"])
         steps = [Step("", rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}})", s["o"],
                       beside=s["t"] > 0) for s in v["inputs"]]

@@ -11,8 +11,7 @@ from .. import core, texmath
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Choice, Figure, Question, Statement, Step
-from ..settings import Choice as OneOf
-from ..settings import Flag, Lengths, Whole
+from ..settings import Flag, Lengths, OneOf, Whole
 from ..stream import Stream
 from . import forward
 from .base import Params
@@ -25,6 +24,10 @@ SETTINGS = {"hidden": Whole(2), "vocab": Whole(2, 2, 8),
             "expand": Lengths([1, 2, 3]),  # sequence lengths whose dL/dW expansion is asked
             "entry": Flag(True)}  # also ask for d o_0 / d W_ij
 CLI_OPTIONS = ("activation", "hidden", "steps")
+#: Up to N = 4 (10 terms) an expansion is also asked as a choice of terms: an LMS gives
+#: each right term an equal share (Moodle's grades go down to 10%); longer ones ask the
+#: number of terms only.
+MAX_CHOICE_TERMS = 10
 #: Forward quantities by step; backward ones are computed from the last step back.
 STEP_FIELDS = ("z", "h", "o", "dsigma", "step_loss")
 BACKWARD_FIELDS = ("dL_do", "dL_dh", "dL_dz")
@@ -223,7 +226,8 @@ def statement(ex) -> Statement:
     """Tokens, the loss, the RNN's numbers."""
     p = ex.params
     N = len(p["x"]) - 1
-    text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\); the RNN of part 1 (with "
+    text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\); the RNN "
+            r"\(h_t = \sigma(W x_t + V h_{t-1} + b)\), \(o_t = C h_t\) (with "
             + forward.ACTIVATION_TEXT[p["activation"]]
             + r") reads \(x_0, \dots, x_{N-1}\) and \(o_t\) predicts \(x_{t+1}\). Loss: "
             r"\(L = \sum_{t=0}^{N-1} \lVert x_{t+1} - o_t \rVert^2\). Shorthand: "
@@ -234,13 +238,15 @@ def statement(ex) -> Statement:
 
 
 @functools.cache
-def _expansion_tex(terms: tuple[tuple[str, ...], ...], N: int) -> tuple[tuple[str, ...], Choice]:
+def _expansion_tex(terms: tuple[tuple[str, ...], ...],
+                   N: int) -> tuple[tuple[str, ...], Choice | None]:
     """An expansion's terms as LaTeX, and the choice of terms (with distractors) it makes;
     the same for every sheet of that N, so worked out once."""
     options = sorted([*terms, *(tuple(f) for f in distractors(N))])
-    return (tuple(texmath.chain(t) for t in terms),
-            Choice(tuple(texmath.chain(o) for o in options),
-                   frozenset(i for i, o in enumerate(options) if o in terms)))
+    choice = (Choice(tuple(texmath.chain(o) for o in options),
+                     frozenset(i for i, o in enumerate(options) if o in terms))
+              if len(terms) <= MAX_CHOICE_TERMS else None)
+    return tuple(texmath.chain(t) for t in terms), choice
 
 
 def questions(ex) -> list[Question]:

@@ -11,14 +11,14 @@ from ..core import ACTIVATION_NAMES
 from ..errors import InputError
 from ..numbers import to_plain
 from ..questions import Answer, Figure, Question, Statement, Step
-from ..settings import Choice, Whole, grid
+from ..settings import OneOf, Whole, grid
 from ..stream import Stream
 from .base import Params, first_size, redraw
 
 KIND = "forward"
 TITLE = "The RNN forward step"
 SETTINGS = {"hidden": Whole(2), "inputs": Whole(2), "outputs": Whole(2), "steps": Whole(2),
-            "activation": Choice("relu", ACTIVATION_NAMES)}
+            "activation": OneOf("relu", ACTIVATION_NAMES)}
 CLI_OPTIONS = ("activation", "hidden", "steps")
 #: Answers indexed by time step, and the ones a student hands in as final.
 STEP_FIELDS = ("Wx", "Vh", "z", "h", "o")

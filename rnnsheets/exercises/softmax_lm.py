@@ -8,18 +8,19 @@ import numpy as np
 
 from .. import bank, core, texmath
 from ..core import ACTIVATION_NAMES
+from ..errors import InputError
 from ..numbers import to_plain
-from ..questions import Answer, Figure, Question, Statement, Step
-from ..settings import Choice, Whole
+from ..questions import Answer, Figure, Question, Statement, Step, literal, words
+from ..settings import OneOf, Whole
 from ..stream import Stream
 from . import forward
-from .base import Params, first_size
+from .base import Params, first_size, redraw
 
 KIND = "softmax_lm"
 TITLE = "An RNN language model: softmax and cross-entropy"
 SETTINGS = {"hidden": Whole(2), "vocab": Whole(2, 2, 8),
             "steps": Whole(2),  # N: tokens x_0 .. x_N
-            "activation": Choice("relu", ACTIVATION_NAMES)}
+            "activation": OneOf("relu", ACTIVATION_NAMES)}
 CLI_OPTIONS = ("activation", "hidden", "steps")
 #: Forward quantities by step; backward ones are computed from the last step back.
 STEP_FIELDS = ("z", "h", "o", "p", "step_loss")
@@ -44,8 +45,12 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     cfg = settings[KIND]
     n = first_size(given, cfg["vocab"], ("vocab", _count_words), ("x", lambda v: len(v[0])),
                    ("W", lambda m: len(m[0])), ("C", len))  # n_in = n_out = n
-    p = forward.draw_rnn(stream, settings, {k: v for k, v in given.items() if k != "vocab"},
-                         cfg, n, n, cfg["steps"] + 1)
+    rnn = {k: v for k, v in given.items() if k != "vocab"}
+
+    def make() -> dict:
+        return forward.draw_rnn(stream, settings, rnn, cfg, n, n, cfg["steps"] + 1)
+
+    p = make() if rnn.keys() >= _RNN else redraw(make, _modest, "an RNN language model")
     if "vocab" in given:
         p["vocab"] = given["vocab"]
     else:
@@ -57,6 +62,27 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     return p
 
 
+_RNN = {"W", "V", "b", "C", "h_init", "x", "activation"}
+#: Logits a person can exponentiate by hand; a spec may go up to MAX_LOGIT.
+HAND_LOGIT, MAX_LOGIT = 5, 30
+
+
+def _logits(p: dict) -> float:
+    """The largest logit of the forward pass, in floats."""
+    act = core.ACTIVATIONS[p["activation"]]
+    W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
+    fw = core.forward(W, V, b, C, h0, [core.float_array(x) for x in p["x"][:-1]], act)
+    return max(float(np.abs(o).max()) for o in fw.o)
+
+
+def _modest(p: dict) -> bool:
+    """Drawn sheets keep every logit small enough to exponentiate by hand."""
+    try:
+        return _logits(parse(p, "")) <= HAND_LOGIT
+    except (InputError, ValueError, TypeError, KeyError, IndexError):
+        return True  # the user's own params: parse reports what is wrong with them
+
+
 def _count_words(vocab) -> int:
     return len(vocab.split() if isinstance(vocab, str) else vocab)
 
@@ -66,6 +92,8 @@ def parse(params: dict, where: str) -> dict:
     p = forward.parse_rnn(params, where, min_steps=2)
     r = Params(params, where)
     n = len(p["W"][0])
+    if n < 2:
+        raise r.error("W", "expected at least 2 columns (a vocabulary of at least 2 tokens)")
     if len(p["C"]) != n:
         raise r.error("C", f"expected {n} rows (p_t is a distribution over the {n} tokens "
                       f"x_t has entries for), found {len(p['C'])}")
@@ -79,8 +107,6 @@ def parse(params: dict, where: str) -> dict:
                           f"found {len(vocab)}")
         if len(set(vocab)) != n:
             raise r.error("vocab", "words must be distinct")
-        if any("\\" in w for w in vocab):  # text keeps \( \) as math: no way in for TeX
-            raise r.error("vocab", "words may not contain a backslash")
         p["vocab"] = vocab
     return p
 
@@ -113,6 +139,10 @@ def solve(p: dict, where: str = "") -> dict:
     W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
     xs = [core.float_array(x) for x in p["x"]]
     fw = core.forward(W, V, b, C, h0, xs[:N], act)
+    largest = max(float(np.abs(o).max()) for o in fw.o)
+    if largest > MAX_LOGIT:
+        raise InputError(where, f"a logit of {largest:.3g} is too large to compute e^o by hand "
+                         f"(at most {MAX_LOGIT}); use smaller weights")
     probs = [softmax(o) for o in fw.o]
     targets = [int(np.argmax(x)) for x in xs[1:]]
     step_loss = [cross_entropy(q, i) for q, i in zip(probs, targets)]
@@ -153,9 +183,9 @@ def _words_text(p: dict) -> str:
     vocab = p.get("vocab")
     if not vocab:
         return ""
-    sentence = " ".join(vocab[x.index(1)] for x in p["x"])
+    sentence = words(vocab[x.index(1)] for x in p["x"])
     return (f" The one-hot positions 0 to {len(vocab) - 1} are the words "
-            f"{', '.join(vocab)}; the tokens read: {sentence}.")
+            f"{', '.join(literal(w) for w in vocab)}; the tokens read: {sentence}.")
 
 
 def statement(ex) -> Statement:
@@ -206,7 +236,7 @@ def _loss_question(v: dict, a: dict) -> Question:
              for s in v["steps"]]
     if v["words"]:
         steps.append(Step("That is, the true next words are "
-                          + ", ".join(s["word"] for s in v["steps"]) + "."))
+                          + ", ".join(literal(s["word"]) for s in v["steps"]) + "."))
     steps += [Step("Add them up:", r"L = -\sum_t \ln p_{t,i_{t+1}}", a["loss"]),
               Step("The perplexity undoes the log of the average loss per prediction:",
                    rf"e^{{L/{N}}}", a["perplexity"])]

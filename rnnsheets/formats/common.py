@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import texmath
 from ..entries import flatten
 from ..exercises import REGISTRY, Exercise
-from ..questions import Answer, Question, Statement, Step, tolerance
+from ..questions import Answer, Question, Statement, Step, pieces, tolerance
 from ..report import Report, show
 from ..sheet import Variant
 
@@ -76,9 +76,24 @@ def asked_in(job) -> list[Asked]:
     return job.cache["asked"]
 
 
+#: User text in an LMS: not math for MathJax, not cloze syntax for Moodle, not markup.
+_LITERAL = str.maketrans({"{": "&#123;", "}": "&#125;", "\\": "&#92;", "$": "&#36;",
+                          "[": "&#91;", "]": "&#93;"})
+
+
 def math_html(text: str) -> str:
-    """Escape text for HTML; LaTeX math inside \\( \\) stays for MathJax (escaped as text)."""
-    return html.escape(text, quote=False)
+    """A question's text as HTML for an LMS: words escaped, math in \\( \\) for MathJax,
+    user text escaped and kept from MathJax and from Moodle's cloze syntax."""
+    out = []
+    for kind, piece in pieces(text):
+        if kind == "math":
+            out.append(f"\\({html.escape(piece, quote=False)}\\)")
+        elif kind == "literal":
+            out.append('<span class="tex2jax_ignore mathjax_ignore">'
+                       + html.escape(piece).translate(_LITERAL) + "</span>")
+        else:
+            out.append(html.escape(piece, quote=False).translate(_LITERAL))
+    return "".join(out)
 
 
 def solution_html(a: Asked) -> str:

@@ -13,30 +13,36 @@ from markupsafe import Markup
 
 from .. import texmath
 from ..exercises import REGISTRY
-from ..questions import decimal
+from ..questions import decimal, pieces
 from ..templating import environment
 from . import svg
 from .common import asked_in, right_mask, verify_quiz
 
 NAME = "html"
 FILE = "sheet.html"
-_INLINE = re.compile(r"\\\((.+?)\\\)")
+
+
+#: What the MathML of our own math may hold; anything else would be a bug, never printed.
+_TAG = re.compile(r"</?([A-Za-z][\w:-]*)([^>]*)>")
+_MATHML = frozenset((
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "mfrac", "msqrt", "mroot", "msub",
+    "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle",
+    "mpadded", "mphantom", "menclose", "semantics", "annotation"))
 
 
 def mathml(latex: str, display: bool = False) -> Markup:
-    """LaTeX math as MathML."""
-    return Markup(convert(latex, display="block" if display else "inline"))
+    """LaTeX math (the kinds' own, never user text) as MathML, checked to be MathML only."""
+    out = convert(latex, display="block" if display else "inline")
+    for tag, attrs in _TAG.findall(out):
+        if tag not in _MATHML or re.search(r"\bon\w+\s*=|href|src\s*=|javascript:", attrs, re.I):
+            raise ValueError(f"unexpected markup in the MathML of {latex[:40]!r}: <{tag}>")
+    return Markup(out)
 
 
 def rich(text: str) -> Markup:
-    """Text with inline \\( \\) math: the text escaped, the math as MathML."""
-    out, last = [], 0
-    for m in _INLINE.finditer(text):
-        out.append(_html.escape(text[last:m.start()]))
-        out.append(mathml(m.group(1)))
-        last = m.end()
-    out.append(_html.escape(text[last:]))
-    return Markup("".join(out))
+    """A question's text: words and user text escaped, inline math as MathML."""
+    return Markup("".join(mathml(piece) if kind == "math" else _html.escape(piece)
+                          for kind, piece in pieces(text)))
 
 
 @functools.cache

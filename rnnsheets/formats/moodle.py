@@ -120,6 +120,8 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
             out[ident] = (float(ans.findtext("text")), float(ans.findtext("tolerance")))
         elif kind == "multichoice":
             grades = [float(x.get("fraction")) for x in q.findall("answer")]
+            if abs(sum(g for g in grades if g > 0) - 100) > 0.01:
+                raise ValueError(f"{ident}: the right choices' grades do not add up to 100%")
             out[ident] = (float(right_mask(i for i, g in enumerate(grades) if g > 0)), 0.0)
         elif kind == "cloze":
             for shape, name, body in _TABLE.findall(q.find("questiontext").findtext("text")):

@@ -16,7 +16,7 @@ from ..sheet import Variant
 _NUMBER = re.compile(r"(?<![A-Za-z\\])-?\d+(?:\.\d+)?(?:/\d+)?")
 _VARIANT = re.compile(r"\\renewcommand\{\\variantcode\}\{((?:[^{}]|\{\})*)\}")
 _SEPARATOR = re.compile(r",|;|\\q?quad")
-_PART = re.compile(r"\\section\*\{Part (\d+): ([^}]*)\}")
+_PART = re.compile(r"\\section\*\{Part (\d+): ((?:[^{}]|\{\})*)\}")
 _NAME = re.compile(r"([A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*&?=")
 
 
@@ -49,7 +49,7 @@ def _tokens(source: str) -> list[_Token]:
         if m := _VARIANT.search(line):
             variant = m.group(1).replace("{}", "")
         if m := _PART.search(line):
-            part = f"part {m.group(1)} ({m.group(2)})"
+            part = f"part {m.group(1)} ({m.group(2).replace('{}', '')})"
         out += [_Token(m.group(), n, line[: m.start()], variant, part)
                 for m in _NUMBER.finditer(line)]
     return out
