@@ -162,7 +162,7 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
 
             drawn = draw_all(req, progress=tick)
             files = build_files(req, drawn, chosen, progress=tick)
-        publish(out, files, force)
+        publish(out, files, force, checked=True)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
     except KeyboardInterrupt:

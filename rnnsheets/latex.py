@@ -7,9 +7,12 @@ id, so the same source gives the same PDF bytes on the same TeX Live.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .output import remove_stale
 
 TEX_PACKAGES = ("latexmk texlive-latex-base texlive-latex-recommended texlive-pictures "
                 "lmodern")
@@ -68,7 +72,10 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
     """
     exe = pdflatex()
     env = tex_environment()
-    with tempfile.TemporaryDirectory(prefix="rnnsheets-tex-") as tmp:
+    tmp_root = Path(tempfile.gettempdir())
+    remove_stale(tmp_root, "tex")  # what a killed run left behind
+    with tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-",
+                                     dir=tmp_root) as tmp:
         folder = Path(tmp)
         procs: dict[str, subprocess.Popen] = {}
         readers = []
@@ -80,7 +87,7 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                      "-file-line-error", f"{name}.tex"],
                     cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=True, text=True,
-                    encoding="utf-8", errors="replace")
+                    encoding="utf-8", errors="replace", preexec_fn=_die_with_parent)
                 reader = threading.Thread(target=_follow, args=(proc, progress), daemon=True)
                 reader.start()
                 readers.append(reader)
@@ -109,6 +116,15 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                     _kill(proc)
             for reader in readers:
                 reader.join(timeout=5)
+
+
+def _die_with_parent() -> None:
+    """In the TeX child: be killed when rnnsheets dies, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere TeX still stops at its timeout
 
 
 def _follow(proc: subprocess.Popen, progress: Callable[[int], None] | None) -> None:

@@ -3,12 +3,16 @@
 The new build is written into a staging folder beside ``--out`` and swapped
 into place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux), so a failed
 or interrupted run leaves the old folder exactly as it was. A manifest lists
-the files rnnsheets wrote; files it did not write are never deleted, and their
-presence stops the build unless ``force`` is given (then they are kept).
+the files rnnsheets wrote. Anything else in the folder (files, links, empty
+folders, pipes, sockets) is never deleted: its presence stops the build unless
+``force`` is given, and whatever is there at the swap, even if it appeared
+during the build, is moved into the new folder. A staging folder left by a
+killed run is removed by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -19,15 +23,23 @@ from pathlib import Path
 from .errors import InputError
 
 MANIFEST = ".rnnsheets-manifest"
+#: More foreign entries than this and --force is refused: --out is not a folder of sheets.
+MAX_FOREIGN = 1000
+_STAGE = ".rnnsheets-{pid}-"
 
 
-def publish(out: Path, files: dict[str, bytes], force: bool = False) -> None:
-    """Make ``out`` hold exactly ``files`` (plus any foreign files kept with ``force``)."""
+def publish(out: Path, files: dict[str, bytes], force: bool = False,
+            checked: bool = False) -> None:
+    """Make ``out`` hold exactly ``files``, plus every foreign entry (kept with ``force``).
+    ``checked``: the caller ran refuse_foreign before building, so entries that appeared
+    since are kept rather than refused."""
     out = Path(out)
-    foreign = refuse_foreign(out, force)
+    refuse_foreign(out, force or checked, files)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.rnnsheets-", dir=out.parent))
+        remove_stale(out.parent, f".{out.name}")
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}" + _STAGE.format(pid=os.getpid()),
+                                      dir=out.parent))
     except OSError as e:
         raise InputError(f"--out {out}", f"cannot write there: {e.strerror or e}") from None
     try:
@@ -35,55 +47,105 @@ def publish(out: Path, files: dict[str, bytes], force: bool = False) -> None:
             target = stage / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            target.chmod(0o644)
         (stage / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), "utf-8")
-        for name in foreign:  # kept, by hard link where possible
-            src, dst = out / name, stage / name
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, dst, follow_symlinks=False)
-            except OSError:
-                shutil.copy2(src, dst, follow_symlinks=False)
         for d in [stage, *(p for p in stage.rglob("*") if p.is_dir())]:
             d.chmod(0o755)
-        for f in (p for p in stage.rglob("*") if p.is_file() and p.relative_to(stage).as_posix()
-                  not in foreign):
-            f.chmod(0o644)
         _swap_into_place(stage, out)
+        _keep_foreign(stage, out, set(files))  # stage now holds the old folder
     except OSError as e:
         raise InputError(f"--out {out}", f"cannot write there: {e.strerror or e}") from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)  # the old folder, or the unfinished new one
+        shutil.rmtree(stage, ignore_errors=True)  # only what rnnsheets wrote is left in it
 
 
-def refuse_foreign(out: Path, force: bool) -> set[str]:
-    """The foreign files in ``out``; an error if there are any and ``force`` is not given."""
-    foreign = foreign_files(Path(out))
+def refuse_foreign(out: Path, force: bool, files: dict | None = None) -> list[str]:
+    """The foreign entries in ``out``; an error if there are any and ``force`` is not given,
+    or if one stands where the new build writes a file."""
+    foreign = foreign_entries(Path(out))
+    shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
     if foreign and not force:
-        shown = ", ".join(sorted(foreign)[:3]) + (", ..." if len(foreign) > 3 else "")
         raise InputError(f"--out {out}", f"holds files rnnsheets did not write ({shown}); "
                          "choose another folder, or add --force to build beside them")
+    if len(foreign) > MAX_FOREIGN:
+        raise InputError(f"--out {out}", f"holds more than {MAX_FOREIGN} entries rnnsheets did "
+                         "not write; choose a folder for the build")
+    clash = sorted(set(foreign) & set(files or {}))
+    if clash:
+        raise InputError(f"--out {out}", f"holds {clash[0]}, which rnnsheets did not write and "
+                         "the build would replace; move it first")
     return foreign
 
 
-def foreign_files(out: Path) -> set[str]:
-    """Files under ``out`` that rnnsheets did not write (relative paths)."""
+def foreign_entries(out: Path) -> list[str]:
+    """Entries under ``out`` rnnsheets did not write (relative paths; at most
+    MAX_FOREIGN + 1 of them are looked for, so a huge folder is not walked)."""
+    if out.is_symlink():
+        raise InputError(f"--out {out}", "is a symbolic link; give the folder it points to")
+    if out.resolve() == Path(out.resolve().anchor):
+        raise InputError(f"--out {out}", "is the root of the file system; choose a folder")
     if not out.exists():
-        return set()
+        return []
     if not out.is_dir():
         raise InputError(f"--out {out}", "is a file, expected a folder")
+    ours = _manifest(out)
+    parents = {p for name in ours for p in Path(name).parents if str(p) != "."}
+    found = []
+    for root, dirs, names in os.walk(out):
+        for name in [*dirs, *names]:
+            rel = (Path(root) / name).relative_to(out).as_posix()
+            path = Path(root) / name
+            if rel in ours:
+                continue
+            if path.is_dir() and not path.is_symlink() and Path(rel) in parents:
+                continue  # a folder of ours (variants/<id>/)
+            found.append(rel)
+            if len(found) > MAX_FOREIGN:
+                return found
+        dirs[:] = [d for d in dirs if Path(Path(root, d).relative_to(out).as_posix()) in parents]
+    return sorted(found)
+
+
+def _manifest(out: Path) -> set[str]:
     try:
-        ours = set((out / MANIFEST).read_text("utf-8").splitlines()) | {MANIFEST}
+        return set((out / MANIFEST).read_text("utf-8").splitlines()) | {MANIFEST}
     except FileNotFoundError:
-        ours = set()
+        return set()
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"--out {out}", f"cannot read its {MANIFEST}: {e}") from None
-    found = set()
-    for p in out.rglob("*"):
-        if p.is_file() or p.is_symlink():
-            rel = p.relative_to(out).as_posix()
-            if rel not in ours:
-                found.add(rel)
-    return found
+
+
+def _keep_foreign(old: Path, new: Path, written: set[str]) -> None:
+    """Move every entry of the old folder that rnnsheets did not write into the new one."""
+    for rel in foreign_entries(old):
+        if rel in written:
+            continue  # appeared during the build where the build wrote: left in the old folder
+        src, dst = old / rel, new / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(src, dst)
+
+
+def remove_stale(folder: Path, prefix: str) -> None:
+    """Remove what a killed run left in ``folder`` (entries ``<prefix>.rnnsheets-<pid>-*``
+    whose process is gone)."""
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            if entry.name.startswith(prefix + ".rnnsheets-") and not _alive(entry.name):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(name: str) -> bool:
+    try:
+        pid = int(name.split(".rnnsheets-")[1].split("-")[0])
+    except (IndexError, ValueError):
+        return True  # not one of ours as far as we can tell: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_into_place(stage: Path, out: Path) -> None:

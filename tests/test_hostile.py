@@ -251,3 +251,78 @@ def test_a_fifo_as_config_does_not_block_even_with_a_writer_waiting(tmp_path):
     refused(cli("generate", "--seed", 1, "--config", fifo, "--out", tmp_path / "o",
                 timeout=20), "f: is not a regular file")
     t.join(timeout=5)
+
+
+def test_foreign_entries_of_every_kind_stop_the_build_and_are_kept(tmp_path):
+    import socket
+
+    out = tmp_path / "o"
+    assert cli("generate", "--seed", 1, "--no-pdf", "--out", out).returncode == 0
+    (out / "empty").mkdir()
+    os.mkfifo(out / "pipe")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(out / "sock"))
+    (out / "variants").mkdir()
+    (out / "variants" / "mine.txt").write_text("mine")
+    (out / "link").symlink_to("/etc/hostname")
+    refused(cli("generate", "--seed", 2, "--no-pdf", "--out", out), "did not write")
+    p = cli("generate", "--seed", 2, "--no-pdf", "--out", out, "--force")
+    assert p.returncode == 0, p.stderr
+    assert (out / "empty").is_dir() and (out / "pipe").is_fifo() and (out / "sock").is_socket()
+    assert (out / "variants" / "mine.txt").read_text() == "mine"
+    assert (out / "link").is_symlink()
+    assert json.loads((out / "answers.json").read_text())["seed"] == 2
+    sock.close()
+
+
+def test_a_file_written_during_the_build_is_kept(tmp_path):
+    out = tmp_path / "o"
+    assert cli("generate", "--seed", 1, "--no-pdf", "--out", out).returncode == 0
+    p = subprocess.Popen([EXE, "generate", "--seed", "2", "--variants", "600", "--no-pdf",
+                          "--out", str(out), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    import time
+
+    time.sleep(1.0)  # after the scan for foreign files, before the swap
+    assert p.poll() is None, "the build should still be running"
+    (out / "late.txt").write_text("written while it ran")
+    assert p.wait(timeout=120) == 0, p.stderr.read()
+    assert (out / "late.txt").read_text() == "written while it ran"
+    assert json.loads((out / "answers.json").read_text())["seed"] == 2
+
+
+def test_out_as_a_symlink_or_the_root_is_refused(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    refused(cli("generate", "--seed", 1, "--no-pdf", "--out", link), "symbolic link")
+    assert link.is_symlink() and list(real.iterdir()) == []
+    assert sorted(q.name for q in tmp_path.iterdir()) == ["link", "real"]
+    refused(cli("generate", "--seed", 1, "--no-pdf", "--out", "/", "--force"), "root")
+
+
+def test_a_killed_build_leaves_no_tex_running_and_its_debris_goes_next_time(tex, tmp_path):
+    import signal
+    import tempfile
+    import time
+
+    p = subprocess.Popen([EXE, "generate", "--seed", "6", "--variants", "300", "--out",
+                          str(tmp_path / "o"), "-q"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(4)  # well into the TeX run
+    assert p.poll() is None
+    debris = list(Path(tempfile.gettempdir()).glob(f"tex.rnnsheets-{p.pid}-*"))
+    assert debris, "the TeX folder of the running build"
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    for _ in range(50):  # the kernel delivers the death signal to TeX at once
+        running = subprocess.run(["pgrep", "-f", f"tex.rnnsheets-{p.pid}|pdflatex"],
+                                 capture_output=True, text=True).stdout.split()
+        alive = [pid for pid in running if Path(f"/proc/{pid}/cwd").exists()
+                 and f"tex.rnnsheets-{p.pid}-" in os.readlink(f"/proc/{pid}/cwd")]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, "pdflatex outlived the killed build"
+    assert cli("generate", "--seed", 1, "--out", tmp_path / "small").returncode == 0
+    assert not any(d.exists() for d in debris)
