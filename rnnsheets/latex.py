@@ -53,13 +53,9 @@ def tex_environment() -> dict[str, str]:
 
 @dataclass
 class Built:
-    """A compiled document: its PDF, and the pages each variant spans (1-based, inclusive)."""
+    """A compiled document: its PDF."""
 
     pdf: bytes
-    spans: list[tuple[int, int]]
-
-
-_MARK = re.compile(r"^rnnsheets-variant-(start|end) (\d+) (\d+)$")
 
 
 def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
@@ -104,8 +100,7 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                     if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
                         raise BuildError(f"{name}.tex: LaTeX failed: "
                                          f"{first_error(folder, name)}")
-                    built[name] = Built((folder / f"{name}.pdf").read_bytes(),
-                                        _spans(folder, name))
+                    built[name] = Built((folder / f"{name}.pdf").read_bytes())
                     if finished is not None:
                         finished(name, built[name])
                 time.sleep(0.01)
@@ -132,19 +127,6 @@ def _follow(proc: subprocess.Popen, progress: Callable[[int], None] | None) -> N
     for line in proc.stdout:
         if progress is not None and line.startswith("rnnsheets-variant-end"):
             progress(1)
-
-
-def _spans(folder: Path, name: str) -> list[tuple[int, int]]:
-    starts: dict[int, int] = {}
-    spans = []
-    for line in (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace").splitlines():
-        if m := _MARK.match(line.strip()):
-            index, page = int(m.group(2)), int(m.group(3))
-            if m.group(1) == "start":
-                starts[index] = page
-            else:
-                spans.append((starts[index], page))
-    return spans
 
 
 def _kill(proc: subprocess.Popen) -> None:

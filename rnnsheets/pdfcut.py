@@ -11,10 +11,25 @@ from pypdf import PdfReader, PdfWriter
 KEYWORDS = "rnnsheets-source-md5 {md5} variant {code}"
 
 
-def slice_pdf(pdf: bytes, spans: list[tuple[int, int]]) -> Iterator[PdfWriter]:
-    """A writer holding pages first..last (1-based, inclusive) for each span."""
+def spans(reader: PdfReader, count: int) -> list[tuple[int, int]]:
+    """The pages (1-based, inclusive) of each of ``count`` variants, read from the named
+    destinations the template puts at each variant's start and end: the PDF's own
+    structure, which no text on a sheet can forge (a log line could be)."""
+    dests = reader.named_destinations
+    out = []
+    for n in range(1, count + 1):
+        first, last = (dests.get(f"rnnsheets-variant-{end}-{n}") for end in ("start", "end"))
+        if first is None or last is None:
+            raise ValueError(f"variant {n} has no page marks in the PDF")
+        out.append((reader.get_destination_page_number(first) + 1,
+                    reader.get_destination_page_number(last) + 1))
+    return out
+
+
+def slice_pdf(pdf: bytes, count: int) -> Iterator[PdfWriter]:
+    """A writer holding the pages of each of the ``count`` variants of a combined PDF."""
     reader = PdfReader(io.BytesIO(pdf))
-    for first, last in spans:
+    for first, last in spans(reader, count):
         writer = PdfWriter()
         for page in reader.pages[first - 1:last]:
             writer.add_page(page)

@@ -25,7 +25,7 @@ def files(job) -> dict[str, bytes]:
         out[f"{name}.pdf"] = built.pdf
         if len(variants) > 1:
             md5 = hashlib.md5(out[f"{name}.tex"]).hexdigest().upper()
-            for v, pages in zip(variants, slice_pdf(built.pdf, built.spans), strict=True):
+            for v, pages in zip(variants, slice_pdf(built.pdf, len(variants)), strict=True):
                 out[f"variants/{v.id}/{name}.pdf"] = stamp(pages, md5, v.code)
 
     compile_many(tex.sources(job), progress=job.progress, finished=finished)
