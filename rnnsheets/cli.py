@@ -13,10 +13,10 @@ from . import __version__
 from .check import check
 from .config import describe
 from .core import ACTIVATION_NAMES
-from .errors import RnnsheetsError
+from .errors import RnnsheetsError, printable
 from .exercises import ACTIVITY, REGISTRY
 from .formats import parse_formats
-from .generate import build_files, draw_all, make_request
+from .generate import MAX_PDF_VARIANTS, MAX_VARIANTS, build_files, draw_all, make_request
 from .output import publish, refuse_foreign
 
 
@@ -27,7 +27,7 @@ class CleanError(click.ClickException):
     exit_code = 2
 
     def __init__(self, message: str) -> None:
-        super().__init__("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
+        super().__init__(printable(message))
 
 
 def _overrides(decimals, parts) -> dict:
@@ -152,6 +152,10 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
             chosen = tuple(dict.fromkeys("tex" if f == "pdf" else f for f in chosen))
         refuse_foreign(out, force)  # before the build, not after it
         n = len(req.variant_ids)
+        if "pdf" in chosen and n > MAX_PDF_VARIANTS:
+            raise CleanError(f"{'--roster' if roster else '--variants'}: {n} variants; at most "
+                             f"{MAX_PDF_VARIANTS} with PDFs "
+                             f"(up to {MAX_VARIANTS} with --no-pdf or other formats)")
         show = n > 1 and not quiet and sys.stderr.isatty()
         with _progress(show, n * (3 if "pdf" in chosen else 1)) as bar:
             lock = threading.Lock()

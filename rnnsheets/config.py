@@ -44,6 +44,8 @@ def load_settings(path: Path | None = None, overrides: dict | None = None,
     if overrides:
         layers.append(("option", overrides))
     for where, layer in layers:
+        if not isinstance(layer, dict):
+            raise InputError(where, "expected a table of sections")
         for section, values in layer.items():
             if section not in SECTIONS:
                 raise InputError(f"{where}: [{section}]",
@@ -70,7 +72,7 @@ def load_settings(path: Path | None = None, overrides: dict | None = None,
 
 def _known_kinds(where: str, names: list[str]) -> None:
     for name in names:
-        if name not in REGISTRY:
+        if not isinstance(name, str) or name not in REGISTRY:
             raise InputError(where, f"unknown exercise kind {name!r}; expected a comma list "
                              "of " + ", ".join(REGISTRY))
 

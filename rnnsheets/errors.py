@@ -7,13 +7,19 @@ class RnnsheetsError(Exception):
     exit_code = 2
 
 
+def printable(text: str) -> str:
+    """Text for one line of a terminal: control, format and separator characters (escape
+    sequences, line breaks, bidi overrides) shown as escapes instead."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class InputError(RnnsheetsError):
-    """Bad input: names where (file, field) and what was expected."""
+    """Bad input: names where (file, field) and what was expected, on one line."""
 
     def __init__(self, where: str, message: str) -> None:
-        self.where = where
-        self.message = message
-        super().__init__(f"{where}: {message}" if where else message)
+        self.where = printable(where)
+        self.message = printable(message)
+        super().__init__(f"{self.where}: {self.message}" if where else self.message)
 
 
 class BuildError(RnnsheetsError):

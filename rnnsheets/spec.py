@@ -44,7 +44,7 @@ def load_spec(path: Path) -> list[Planned]:
         if not isinstance(item, dict):
             raise InputError(where, "expected a table with kind and params")
         kind = item.get("kind")
-        if kind not in REGISTRY:
+        if not isinstance(kind, str) or kind not in REGISTRY:
             raise InputError(f"{where}.kind", f"unknown exercise kind {kind!r}; expected one of "
                              + ", ".join(REGISTRY))
         params = item.get("params", {})

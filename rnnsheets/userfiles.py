@@ -50,10 +50,11 @@ def read_bytes(path: Path, expected: str, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def read_text(path: Path, expected: str, encoding: str = "utf-8") -> str:
+def read_text(path: Path, expected: str, encoding: str = "utf-8",
+              limit: int = MAX_BYTES) -> str:
     """A text file's content; a one-line InputError if it cannot be used (see read_bytes)
     or is not UTF-8."""
-    data = read_bytes(path, expected)
+    data = read_bytes(path, expected, limit)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as e:

@@ -163,3 +163,54 @@ def test_check_errors_are_clean(tmp_path):
     (tmp_path / "answers.json").write_text("{")
     r = run("check", tmp_path)
     assert r.exit_code == 2 and "answers.json: not valid JSON at line 1" in r.output
+
+
+def test_key_pdf_from_other_numbers_with_its_checksum_forged(copy, tmp_path):
+    """The recorded checksum alone is not trusted: pages are compared with a fresh run."""
+    import hashlib
+    import re as _re
+
+    other = tmp_path / "other"
+    assert run("generate", "--seed", 4, "--out", other).exit_code == 0
+    data = (other / "key.pdf").read_bytes()
+    theirs = hashlib.md5((other / "key.tex").read_bytes()).hexdigest().upper()
+    mine = hashlib.md5((copy / "key.tex").read_bytes()).hexdigest().upper()
+    assert _re.search(theirs.encode(), data, _re.I)
+    (copy / "key.pdf").write_bytes(_re.sub(theirs.encode(), mine.encode(), data, flags=_re.I))
+    r = run("check", copy)
+    assert r.exit_code == 1
+    assert any("key.pdf: page" in m and "differs from a fresh typesetting of key.tex" in m
+               or "key.pdf:" in m and "pages, a fresh typesetting" in m
+               for m in _mismatches(r)), r.output
+
+
+def test_a_key_that_redefines_a_digit_fails_even_when_rebuilt(copy):
+    """A rebuilt key whose source remaps 2 to print 7 matches its checksum but not a render."""
+    tex = (copy / "key.tex").read_text()
+    for where in ("preamble", "body"):
+        bad = (tex.replace("\\begin{document}", "\\mathcode`2=\"0037\n\\begin{document}")
+               if where == "preamble" else
+               tex.replace("\\section*{Part 2", "\\mathcode`2=\"0037\n\\section*{Part 2"))
+        (copy / "key.tex").write_text(bad)
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "key.tex"], cwd=copy,
+                       capture_output=True, stdin=subprocess.DEVNULL, check=True, timeout=120)
+        r = run("check", copy)
+        assert r.exit_code == 1, (where, r.output)
+        assert any("key.tex line" in m and ("preamble differs" in m or "\\mathcode" in m)
+                   for m in _mismatches(r)), r.output
+
+
+def test_quiz_files_that_differ_from_a_fresh_render_fail(tmp_path):
+    out = tmp_path / "q"
+    assert run("generate", "--seed", 3, "--format", "moodle,html", "--out", out).exit_code == 0
+    assert run("check", out).exit_code == 0
+    page = (out / "sheet.html").read_text()
+    (out / "sheet.html").write_text(page.replace(
+        "</body>", "<script>document.querySelector('input').dataset.answer='12345'</script>"
+        "</body>"))
+    r = run("check", out)
+    assert r.exit_code == 1 and "sheet.html: line" in r.output, r.output
+    xml = (out / "moodle.xml").read_text()
+    (out / "moodle.xml").write_text(xml.replace("-0.4", "-0.9", 1))
+    r = run("check", out)
+    assert "moodle.xml: line" in r.output, r.output

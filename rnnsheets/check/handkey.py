@@ -24,7 +24,7 @@ def audit_spec(path: Path) -> Report:
     for i, item in enumerate(items):
         where = f"{path}: exercises[{i}]"
         kind = item.get("kind") if isinstance(item, dict) else None
-        if kind not in REGISTRY:
+        if not isinstance(kind, str) or kind not in REGISTRY:
             raise InputError(f"{where}.kind", f"unknown exercise kind {kind!r}; expected one of "
                              + ", ".join(REGISTRY))
         hand = item.get("answers")

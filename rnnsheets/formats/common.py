@@ -4,6 +4,7 @@ the worked solution as display lines, and the check of a quiz file's answers."""
 from __future__ import annotations
 
 import html
+import io
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from ..exercises import REGISTRY, Exercise
 from ..questions import Answer, Question, Statement, Step, pieces, tolerance
 from ..report import Report, show
 from ..sheet import Variant
+from ..userfiles import read_bytes
 
 
 @dataclass(frozen=True)
@@ -113,18 +115,51 @@ def display(lines) -> str:
     return "".join(f"<p>\\[{html.escape(line, quote=False)}\\]</p>" for line in lines)
 
 
-def verify_quiz(folder: Path, job, report: Report, file: str, read, key=lambda e: e) -> None:
-    """A quiz file's answers against the computed ones; an unreadable file is a finding."""
+#: The largest quiz file check reads.
+MAX_QUIZ = 500_000_000
+
+
+def verify_quiz(folder: Path, job, report: Report, file: str, read, render,
+                key=lambda e: e) -> None:
+    """A quiz file's answers against the computed ones (an unreadable file is a finding),
+    then the whole file against a fresh render: what students see (the given numbers, the
+    feedback, a page's scripts) must be what rnnsheets wrote. ``render(job)`` is the
+    driver's ``files``."""
     path = Path(folder) / file
     if not path.exists():
         return
+    data = read_bytes(path, f"a {file}", MAX_QUIZ)
     try:
-        found = read(path.read_bytes())
+        found = read(data)
     except (ET.ParseError, zipfile.BadZipFile, AttributeError, KeyError, ValueError,
             TypeError) as e:
         report.problems.append(f"{file}: cannot be read: {e}")
         return
+    before = len(report.problems)
     check_answers(path, found, job.variants, report, key)
+    if len(report.problems) == before:  # answers right: is anything else changed?
+        where = _first_difference(data, render(job)[file])
+        if where:
+            report.problems.append(f"{file}: {where} differs from a fresh render; generate "
+                                   "the build again")
+
+
+def _first_difference(mine: bytes, fresh: bytes) -> str:
+    """Where two files first differ ("line N", or "member M line N" in a zip), or ""."""
+    if mine == fresh:
+        return ""
+    if mine[:2] == fresh[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(mine)) as a, zipfile.ZipFile(io.BytesIO(fresh)) as b:
+            if a.namelist() != b.namelist():
+                return "the list of files inside"
+            for name in a.namelist():
+                if where := _first_difference(a.read(name), b.read(name)):
+                    return f"{name}, {where}"
+        return ""
+    lines = zip(mine.splitlines(), fresh.splitlines())
+    n = next((i for i, (x, y) in enumerate(lines, start=1) if x != y),
+             min(mine.count(b"\n"), fresh.count(b"\n")) + 1)
+    return f"line {n}"
 
 
 def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: list[Variant],

@@ -107,4 +107,4 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
 
 def verify(folder, job, report) -> None:
     """The answers in sheet.html against the computed ones."""
-    verify_quiz(folder, job, report, FILE, read)
+    verify_quiz(folder, job, report, FILE, read, files)

@@ -134,4 +134,4 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
 
 def verify(folder, job, report) -> None:
     """The answers in moodle.xml against the computed ones."""
-    verify_quiz(folder, job, report, FILE, read)
+    verify_quiz(folder, job, report, FILE, read, files)

@@ -4,13 +4,22 @@ from the combined ones (one long pdflatex run is far cheaper than many short one
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import shutil
 from pathlib import Path
 
-from ..latex import compile_many
-from ..pdfcut import slice_pdf, stamp
+from pypdf import PdfReader
+
+from ..errors import BuildError
+from ..latex import TIMEOUT, compile_many
+from ..pdfcut import slice_pdf, spans, stamp
 from ..report import Report
+from ..userfiles import read_bytes, read_text
 from . import tex
+
+#: The largest PDF or .tex check reads (a 1000-variant key is about 60 MB).
+MAX_PDF = 500_000_000
 
 NAME = "pdf"
 start = tex.start
@@ -28,21 +37,76 @@ def files(job) -> dict[str, bytes]:
             for v, pages in zip(variants, slice_pdf(built.pdf, len(variants)), strict=True):
                 out[f"variants/{v.id}/{name}.pdf"] = stamp(pages, md5, v.code)
 
-    compile_many(tex.sources(job), progress=job.progress, finished=finished)
+    compile_many(tex.sources(job), timeout=TIMEOUT + 0.2 * len(variants),
+                 progress=job.progress, finished=finished)
     return out
 
 
 def verify(folder: Path, job, report: Report) -> None:
-    """Each PDF (combined and per variant) was built from its current .tex."""
+    """Each PDF (combined and per variant) was built from its current .tex, and shows what
+    typesetting that .tex again shows, page by page."""
+    current = {}
     for name in ("worksheet", "key"):
         tex_file, pdf = Path(folder) / f"{name}.tex", Path(folder) / f"{name}.pdf"
         if not tex_file.exists():
             continue
-        _check_pdf(pdf, tex_file, report)
+        if _check_pdf(pdf, tex_file, report):
+            current[name] = tex_file
         if len(job.variants) > 1 and pdf.exists():
             for v in job.variants:
                 _check_pdf(Path(folder) / "variants" / v.id / f"{name}.pdf", tex_file, report,
                            v.code)
+    if current:
+        _prove(Path(folder), current, job, report)
+
+
+def _prove(folder: Path, sources: dict[str, Path], job, report: Report) -> None:
+    """Typeset each .tex again and compare every page's content (a PDF swapped for another
+    with its checksum edited fails here); per-variant PDFs against their combined pages."""
+    if shutil.which("pdflatex") is None:
+        report.notes.append("PDF pages not compared: no pdflatex here (checksums only)")
+        return
+    try:
+        fresh = compile_many({n: read_text(p, "a .tex file", limit=MAX_PDF)
+                              for n, p in sources.items()})
+    except BuildError as e:
+        report.problems.append(f"{e}")
+        return
+    for name, built in fresh.items():
+        mine = PdfReader(io.BytesIO((folder / f"{name}.pdf").read_bytes()))
+        theirs = PdfReader(io.BytesIO(built.pdf))
+        if _same_pages(f"{name}.pdf", mine.pages, theirs.pages, report, theirs_is="a fresh "
+                       f"typesetting of {name}.tex") and len(job.variants) > 1:
+            for v, (first, last) in zip(job.variants, spans(mine, len(job.variants))):
+                cut = folder / "variants" / v.id / f"{name}.pdf"
+                if cut.exists():
+                    _same_pages(cut.relative_to(folder).as_posix(),
+                                PdfReader(io.BytesIO(cut.read_bytes())).pages,
+                                mine.pages[first - 1:last], report, f"pages {first}-{last} of "
+                                f"{name}.pdf")
+        report.count("PDF pages compared", len(mine.pages))
+
+
+def _same_pages(label: str, mine, theirs, report: Report, theirs_is: str) -> bool:
+    """Whether two page lists show the same: the same content streams, or (another TeX
+    Live may write them differently) the same text."""
+    if len(mine) != len(theirs):
+        report.problems.append(f"{label}: {len(mine)} pages, {theirs_is} has {len(theirs)}")
+        return False
+    for n, (a, b) in enumerate(zip(mine, theirs), start=1):
+        if _content(a) != _content(b) and _text(a) != _text(b):
+            report.problems.append(f"{label}: page {n} differs from {theirs_is}")
+            return False
+    return True
+
+
+def _content(page) -> bytes:
+    contents = page.get_contents()
+    return contents.get_data() if contents is not None else b""
+
+
+def _text(page) -> str:
+    return " ".join(page.extract_text().split())
 
 
 _KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)")
@@ -58,20 +122,24 @@ def pdf_stamp(data: bytes) -> tuple[str, str | None] | None:
     return None
 
 
-def _check_pdf(pdf: Path, tex: Path, report: Report, variant: str | None = None) -> None:
-    """A PDF is current when the MD5 recorded in it is the MD5 of its .tex now."""
+def _check_pdf(pdf: Path, tex: Path, report: Report, variant: str | None = None) -> bool:
+    """Whether a PDF is current: the MD5 recorded in it is the MD5 of its .tex now."""
     if not pdf.exists():
         report.notes.append(f"{pdf}: not present, not checked")
-        return
+        return False
     name = pdf.relative_to(tex.parent).as_posix()
-    stamp = pdf_stamp(pdf.read_bytes())
+    stamp = pdf_stamp(read_bytes(pdf, "a PDF", MAX_PDF))
     if stamp is None:
         report.problems.append(f"{name}: no source checksum recorded; rebuild it from "
                                f"{tex.name} with pdflatex")
-        return
+        return False
     report.count("PDFs")
-    if stamp[0] != hashlib.md5(tex.read_bytes()).hexdigest():
+    ok = True
+    if stamp[0] != hashlib.md5(read_bytes(tex, "a .tex file", MAX_PDF)).hexdigest():
         how = "generate the build again" if variant else f"rebuild it: pdflatex {tex.name}"
         report.problems.append(f"{name}: not built from the current {tex.name} ({how})")
+        ok = False
     if stamp[1] != variant:
         report.problems.append(f"{name}: holds variant {stamp[1]}, expected {variant}")
+        ok = False
+    return ok

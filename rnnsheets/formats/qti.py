@@ -215,4 +215,4 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
 
 def verify(folder, job, report) -> None:
     """The answers in canvas-qti.zip against the computed ones."""
-    verify_quiz(folder, job, report, FILE, read, item_key)
+    verify_quiz(folder, job, report, FILE, read, files, item_key)

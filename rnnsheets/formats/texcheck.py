@@ -10,8 +10,13 @@ from pathlib import Path
 
 from .. import numfmt, texmath
 from ..entries import entries, numbers
+from ..errors import InputError
 from ..report import Report
 from ..sheet import Variant
+from ..userfiles import read_text
+
+#: The largest .tex check reads (a 1000-variant key is about 20 MB).
+MAX_TEX = 500_000_000
 
 _NUMBER = re.compile(r"(?<![A-Za-z\\])-?\d+(?:\.\d+)?(?:/\d+)?")
 _VARIANT = re.compile(r"\\renewcommand\{\\variantcode\}\{((?:[^{}]|\{\})*)\}")
@@ -24,7 +29,8 @@ _NAME = re.compile(r"([A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*&?=")
 class _Token:
     text: str
     line: int
-    source: str  # the line's text up to the number, to name what it belongs to if it differs
+    source: str  # the whole line (shared, not copied), to name the number's label if needed
+    start: int
     variant: str
     part: str
 
@@ -35,8 +41,9 @@ class _Token:
     @property
     def label(self) -> str:
         """The name the number is printed under (``z_{0}``), if it has one."""
-        clause = _SEPARATOR.split(self.source)[-1]  # this equation only
-        names = _NAME.findall(clause) or _NAME.findall(self.source)[-1:]
+        before = self.source[: self.start]
+        clause = _SEPARATOR.split(before)[-1]  # this equation only
+        names = _NAME.findall(clause) or _NAME.findall(before)[-1:]
         return names[0] if names else ""
 
 
@@ -50,20 +57,32 @@ def _tokens(source: str) -> list[_Token]:
             variant = m.group(1).replace("{}", "")
         if m := _PART.search(line):
             part = f"part {m.group(1)} ({m.group(2).replace('{}', '')})"
-        out += [_Token(m.group(), n, line[: m.start()], variant, part)
+        out += [_Token(m.group(), n, line, m.start(), variant, part)
                 for m in _NUMBER.finditer(line)]
     return out
 
 
+#: Commands that change what other commands print: in a build's .tex they may only stand
+#: where a fresh render has them (a reworded key may not redefine a digit or a macro).
+_ASSIGN = re.compile(r"\\(?:def|edef|gdef|xdef|let|futurelet|catcode|mathcode|delcode|uccode|"
+                     r"lccode|sfcode|chardef|mathchardef|countdef|toksdef|newcommand|"
+                     r"renewcommand|providecommand|DeclareMathSymbol|DeclareTextCommand|"
+                     r"usepackage|input|include|openin|read|special|pdfliteral|"
+                     r"setbox|immediate|write|pdfobj|pdfxform|font)(?![A-Za-z])")
+
+
 def compare_tex(path: Path, fresh: str, leaks: dict[str, str], report: Report) -> None:
-    """Every number printed in ``path`` against the same place in a fresh render."""
+    """Every number printed in ``path`` against the same place in a fresh render; the
+    preamble exactly, and no command that redefines what prints but where a fresh render
+    has it."""
     try:
-        mine = _tokens(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        report.problems.append(f"{path}: cannot read: {e}")
+        text = read_text(path, "a .tex file", limit=MAX_TEX)
+    except InputError as e:
+        report.problems.append(f"{e}")
         return
-    theirs = _tokens(fresh)
+    mine, theirs = _tokens(text), _tokens(fresh)
     report.count(f"numbers in {path.name}", len(mine))
+    _compare_macros(path, text, fresh, report)
     mine_v, theirs_v = _by_variant(mine), _by_variant(theirs)
     if list(mine_v) != list(theirs_v):
         report.problems.append(f"{path.name}: holds variants {', '.join(mine_v) or 'none'}; "
@@ -71,6 +90,25 @@ def compare_tex(path: Path, fresh: str, leaks: dict[str, str], report: Report) -
         return
     for code, tokens in mine_v.items():
         _diff(path, tokens, theirs_v[code], leaks, report)
+
+
+def _compare_macros(path: Path, text: str, fresh: str, report: Report) -> None:
+    start = "\\begin{document}"
+    mine_pre, _, mine_body = text.partition(start)
+    fresh_pre, _, _ = fresh.partition(start)
+    if mine_pre != fresh_pre:
+        n = next((i for i, (a, b) in enumerate(zip(mine_pre.splitlines(),
+                                                   fresh_pre.splitlines()), start=1) if a != b),
+                 min(len(mine_pre.splitlines()), len(fresh_pre.splitlines())) + 1)
+        report.problems.append(f"{path.name} line {n}: the preamble differs from a fresh render "
+                               "(it defines how everything prints); generate the build again")
+    allowed = set(fresh.splitlines())
+    first = mine_pre.count("\n") + 1
+    for n, line in enumerate(mine_body.splitlines(), start=first):
+        if _ASSIGN.search(line) and line not in allowed:
+            report.problems.append(f"{path.name} line {n}: changes how the sheet prints "
+                                   f"({_ASSIGN.search(line).group()}), which a fresh render "
+                                   "does not; generate the build again")
 
 
 def _by_variant(tokens: list[_Token]) -> dict[str, list[_Token]]:
