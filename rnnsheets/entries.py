@@ -47,7 +47,7 @@ def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
         while i < len(keys) and keys[i] in group_of:
             group.append(keys[i])
             i += 1
-        steps = max(len(answers[g]) for g in group if isinstance(answers[g], list))
+        steps = max((len(answers[g]) for g in group if isinstance(answers[g], list)), default=0)
         times = range(steps) if group_of is forward else reversed(range(steps))
         for t in times:
             for g in group:

@@ -41,8 +41,8 @@ class Exercise:
 
 
 class KindModule(Protocol):
-    """What a kind's module defines. Members marked optional have the defaults of
-    :class:`Kind`; everything else is required."""
+    """What a kind's module must define. The optional members, with their defaults, are
+    those documented on :class:`Kind`; each member is written down once, here or there."""
 
     KIND: str  #: the name in specs, configs and answers.json
     TITLE: str  #: the part's heading
@@ -64,10 +64,16 @@ class KindModule(Protocol):
         """The items of the part, each with its worked solution as steps."""
 
 
+#: The required members, read off the Protocol above.
+REQUIRED = tuple(name for name in [*KindModule.__annotations__, *vars(KindModule)]
+                 if not name.startswith("_") and (name in KindModule.__annotations__
+                                                  or callable(vars(KindModule)[name])))
+
+
 class Kind:
     """A registered kind: its module's members, with defaults for the optional ones."""
 
-    #: Optional members and their defaults.
+    #: Optional constants and their defaults.
     OPTIONAL: dict[str, object] = {
         "CLI_OPTIONS": (),  # shared CLI options the kind follows (activation, hidden, ...)
         "STEP_FIELDS": (),  # answers by time step, interleaved step by step
@@ -78,10 +84,9 @@ class Kind:
 
     def __init__(self, module: ModuleType) -> None:
         self.module = module
-        missing = [m for m in ("KIND", "TITLE", "SETTINGS", "draw", "parse", "solve",
-                               "statement", "questions") if not hasattr(module, m)]
+        missing = [m for m in REQUIRED if not hasattr(module, m)]
         if missing:
-            raise TypeError(f"{module.__name__} lacks {', '.join(missing)}")
+            raise TypeError(f"{module.__name__} lacks {', '.join(missing)} (see KindModule)")
 
     def __getattr__(self, name: str):
         if name in Kind.OPTIONAL:

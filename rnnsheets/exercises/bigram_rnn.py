@@ -14,7 +14,7 @@ from ..settings import OneOf, Whole
 from ..stream import Stream
 from .base import Params, first_size
 from .bigram import smoothed_table
-from .forward import ACTIVATION_TEXT
+from .rnn import ACTIVATION_TEXT
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"

@@ -13,7 +13,7 @@ from ..numbers import to_plain
 from ..questions import Answer, Choice, Figure, Question, Statement, Step
 from ..settings import Flag, Lengths, OneOf, Whole
 from ..stream import Stream
-from . import forward
+from . import rnn
 from .base import Params
 
 KIND = "bptt"
@@ -40,7 +40,7 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     """An RNN over one-hot tokens x_0..x_N predicting the next token, and one W entry."""
     cfg = settings[KIND]
     n = cfg["vocab"]
-    p = forward.draw_rnn(stream, settings, {k: v for k, v in given.items()
+    p = rnn.draw_rnn(stream, settings, {k: v for k, v in given.items()
                                             if k not in ("entry", "expand")},
                          cfg, n, n, cfg["steps"] + 1)
     p["expand"] = given.get("expand", cfg["expand"])
@@ -54,7 +54,7 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
 
 def parse(params: dict, where: str) -> dict:
     """Validated params: an RNN, N+1 tokens (N >= 1), an optional W entry."""
-    p = forward.parse_rnn(params, where, min_steps=2)
+    p = rnn.parse_rnn(params, where, min_steps=2)
     r = Params(params, where)
     n_out, n_in = len(p["C"]), len(p["W"][0])
     if n_out != n_in:
@@ -172,12 +172,12 @@ def distractors(N: int) -> list[list[str]]:
 
 def solve(p: dict, where: str = "") -> dict:
     """Loss, the backward quantities, all four gradients, the expansions and the W entry."""
-    W, V, b, C, h0, xs, act = forward.arrays(p)
+    W, V, b, C, h0, xs, act = rnn.arrays(p)
     N = len(xs) - 1
     try:
         fw, loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act)
     except ValueError:  # a ReLU pre-activation at exactly 0: say which
-        forward.check_relu(p, forward.run(p).z[:N], where)
+        rnn.check_relu(p, rnn.run(p).z[:N], where)
         raise
     answers = {
         "z": fw.z, "h": fw.h, "o": fw.o, "dsigma": g.dsigma,
@@ -228,13 +228,13 @@ def statement(ex) -> Statement:
     N = len(p["x"]) - 1
     text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\); the RNN "
             r"\(h_t = \sigma(W x_t + V h_{t-1} + b)\), \(o_t = C h_t\) (with "
-            + forward.ACTIVATION_TEXT[p["activation"]]
+            + rnn.ACTIVATION_TEXT[p["activation"]]
             + r") reads \(x_0, \dots, x_{N-1}\) and \(o_t\) predicts \(x_{t+1}\). Loss: "
             r"\(L = \sum_{t=0}^{N-1} \lVert x_{t+1} - o_t \rVert^2\). Shorthand: "
             r"\(\partial o_j/\partial W\) is the direct term (\(h_{j-1}\) held fixed), "
             r"\(\partial o_j/\partial h_{j-1}\) means "
             r"\(\partial o_j/\partial h_j \cdot \partial h_j/\partial h_{j-1}\).")
-    return Statement(text, forward.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
+    return Statement(text, rnn.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
 
 
 @functools.cache
@@ -327,7 +327,7 @@ def questions(ex) -> list[Question]:
             r"\(\partial L/\partial o_t = 2(o_t - x_{t+1})\); \(\partial L/\partial h_t = "
             r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
             r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
-            rf"\sigma'(z_t)\), where {forward.DERIVATIVE_TEXT[p['activation']]}. Finally "
+            rf"\sigma'(z_t)\), where {rnn.DERIVATIVE_TEXT[p['activation']]}. Finally "
             r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
             r"likewise for \(V\) (with \(h_{t-1}\)), \(b\) and \(C\).")
     out.append(Question(

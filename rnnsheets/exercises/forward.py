@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import numpy as np
-
-from .. import core, texmath
+from .. import texmath
 from ..core import ACTIVATION_NAMES
-from ..errors import InputError
 from ..numbers import to_plain
 from ..questions import Answer, Figure, Question, Statement, Step
-from ..settings import OneOf, Whole, grid
+from ..settings import OneOf, Whole
 from ..stream import Stream
-from .base import Params, first_size, redraw
+from . import rnn
 
 KIND = "forward"
 TITLE = "The RNN forward step"
@@ -26,117 +21,20 @@ FINAL = ("h", "o")
 ORDER = ("Wx", "Vh", "z", "h", "o")
 
 
-def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n_out: int,
-             n_steps: int) -> dict:
-    """W, V, b, C, h_init, x and activation, drawing only what ``given`` lacks.
-
-    Sizes are read off the given fields where they tell them. Shared by ``bptt``.
-    """
-    limit, step = grid(settings)
-    n_h = first_size(given, cfg["hidden"], ("W", len), ("V", len), ("b", len),
-                     ("h_init", len), ("C", lambda m: len(m[0])))
-    n_in = first_size(given, n_x, ("W", lambda m: len(m[0])), ("x", lambda v: len(v[0])))
-    n_o = first_size(given, n_out, ("C", len))
-    steps = first_size(given, n_steps, ("x", len))
-
-    def make() -> dict:
-        p = {
-            "W": stream.grid(limit, step, (n_h, n_in)),
-            "V": stream.grid(limit, step, (n_h, n_h)),
-            "b": stream.grid(limit, step, (n_h,)),
-            "C": stream.grid(limit, step, (n_o, n_h)),
-            "h_init": [Fraction(0)] * n_h,
-            "x": [stream.one_hot(n_in) for _ in range(steps)],
-            "activation": cfg["activation"],
-        }
-        p.update(given)
-        return p
-
-    if given.keys() >= _DRAWN:
-        return make()
-    return redraw(make, lambda p: _pleasant(p, validate=bool(given)), "an RNN")
-
-
-_DRAWN = {"W", "V", "b", "C", "h_init", "x", "activation"}
-
-
-#: Below this, a float pre-activation may be an exact 0: redraw rather than risk it.
-_NEAR_ZERO = 1e-9
-
-
-def _pleasant(params: dict, validate: bool) -> bool:
-    """For ReLU: no pre-activation at 0; every step and every unit active somewhere.
-
-    A quick float pass decides (the grid's true values are 0 or far from it, and
-    anything within _NEAR_ZERO of 0 is redrawn); the exact solve comes after.
-    ``validate``: some params came from the user and may be malformed.
-    """
-    if params.get("activation") != "relu":
-        return True
-    try:
-        p = parse(params, "") if validate else params
-    except InputError:
-        return True  # keep it: parse reports the user's mistake
-    W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
-    fw = core.forward(W, V, b, C, h0, [core.float_array(x) for x in p["x"]],
-                      core.ACTIVATIONS["relu"])
-    z, h = np.array(fw.z), np.array(fw.h)
-    return bool((np.abs(z) > _NEAR_ZERO).all() and (h > 0).any(axis=1).all()
-                and (h > 0).any(axis=0).all())
-
-
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     """Params of a forward exercise; fields in ``given`` are kept as they are."""
     cfg = settings[KIND]
-    return draw_rnn(stream, settings, given, cfg, cfg["inputs"], cfg["outputs"], cfg["steps"])
-
-
-def parse_rnn(params: dict, where: str, min_steps: int = 1) -> dict:
-    """Validated RNN params with Fractions; shapes checked against each other."""
-    r = Params(params, where)
-    act = r.choice("activation", ACTIVATION_NAMES)
-    W = r.matrix("W", None, None)
-    n_h, n_in = len(W), len(W[0])
-    V = r.matrix("V", n_h, n_h, f" (n_h x n_h, n_h = {n_h} from W's rows)")
-    b = r.vector("b", n_h, f" (n_h = {n_h} from W's rows)")
-    C = r.matrix("C", None, n_h, f" (n_out x n_h, n_h = {n_h} from W's rows)")
-    h_init = r.vector("h_init", n_h, f" (n_h = {n_h} from W's rows)")
-    x = r.vectors("x", n_in, min_steps, f" (n_in = {n_in} from W's columns)")
-    return {"W": W, "V": V, "b": b, "C": C, "h_init": h_init, "x": x, "activation": act}
+    return rnn.draw_rnn(stream, settings, given, cfg, cfg["inputs"], cfg["outputs"], cfg["steps"])
 
 
 def parse(params: dict, where: str) -> dict:
     """Validated params of a forward exercise."""
-    return parse_rnn(params, where)
-
-
-def arrays(p: dict):
-    """W, V, b, C, h_init, xs as arrays, exact when the activation allows, and the activation."""
-    act = core.ACTIVATIONS[p["activation"]]
-    conv = core.exact_array if act.exact else core.float_array
-    W, V, b, C, h0 = (conv(p[k]) for k in ("W", "V", "b", "C", "h_init"))
-    xs = [conv(x) for x in p["x"]]
-    return W, V, b, C, h0, xs, act
-
-
-def run(p: dict) -> core.ForwardPass:
-    """The forward pass on parsed params."""
-    return core.forward(*arrays(p))
-
-
-def check_relu(p: dict, zs, where: str) -> None:
-    """A ReLU sheet must never put a pre-activation at exactly 0."""
-    if p["activation"] == "relu":
-        for t, z in enumerate(zs):
-            for i, v in enumerate(z):
-                if v == 0:
-                    raise InputError(where, f"pre-activation z_{t}[{i}] is exactly 0, where relu "
-                                     "has no derivative; change a parameter")
+    return rnn.parse_rnn(params, where)
 
 
 def solve(p: dict, where: str = "") -> dict:
     """z, h, o and the terms W x_t, V h_{t-1} of each step."""
-    fw = run(p)
+    fw = rnn.run(p)
     return to_plain({"Wx": fw.Wx, "Vh": fw.Vh, "z": fw.z, "h": fw.h, "o": fw.o})
 
 
@@ -150,40 +48,12 @@ def view(ex) -> dict:
         for t in range(len(p["x"]))]}
 
 
-ACTIVATION_TEXT = {
-    "relu": r"\(\sigma(z) = \max(0, z)\), the ReLU",
-    "identity": r"\(\sigma(z) = z\), the identity",
-    "tanh": r"\(\sigma(z) = \tanh z\)",
-    "sigmoid": r"\(\sigma(z) = 1/(1 + e^{-z})\), the sigmoid",
-}
-
-
-DERIVATIVE_TEXT = {
-    "relu": r"\(\sigma'(z) = 1\) if \(z > 0\), else 0",
-    "identity": r"\(\sigma'(z) = 1\)",
-    "tanh": r"\(\sigma'(z) = 1 - \tanh^2 z = 1 - h^2\)",
-    "sigmoid": r"\(\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = h\,(1 - h)\)",
-}
-
-
-def rnn_given(p: dict, places: int, xs_label: str = "x") -> tuple[str, ...]:
-    """The RNN's parameters and inputs as display math lines."""
-    tm = texmath
-    return (
-        rf"W = {tm.matrix(p['W'], places)},\quad V = {tm.matrix(p['V'], places)},\quad "
-        rf"b = {tm.column(p['b'], places)},\quad C = {tm.matrix(p['C'], places)},\quad "
-        rf"h_{{-1}} = {tm.column(p['h_init'], places)}",
-        r",\quad ".join(rf"{xs_label}_{{{t}}} = {tm.column(x, places)}"
-                        for t, x in enumerate(p["x"])),
-    )
-
-
 def statement(ex) -> Statement:
     """What part 1 gives: the equations, the parameters, the inputs, the unrolled network."""
     p = ex.params
     text = (r"An RNN reads \(x_0, x_1, \dots\) one at a time: \(h_t = \sigma(W x_t + V h_{t-1} "
-            r"+ b)\), \(o_t = C h_t\), with " + ACTIVATION_TEXT[p["activation"]] + ".")
-    return Statement(text, rnn_given(p, ex.decimals), Figure(tuple(range(len(p["x"])))))
+            r"+ b)\), \(o_t = C h_t\), with " + rnn.ACTIVATION_TEXT[p["activation"]] + ".")
+    return Statement(text, rnn.rnn_given(p, ex.decimals), Figure(tuple(range(len(p["x"])))))
 
 
 def questions(ex) -> list[Question]:

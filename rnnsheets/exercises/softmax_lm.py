@@ -13,7 +13,7 @@ from ..numbers import to_plain
 from ..questions import Answer, Figure, Question, Statement, Step, literal, words
 from ..settings import OneOf, Whole
 from ..stream import Stream
-from . import forward
+from . import rnn
 from .base import Params, first_size, redraw
 
 KIND = "softmax_lm"
@@ -45,12 +45,12 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     cfg = settings[KIND]
     n = first_size(given, cfg["vocab"], ("vocab", _count_words), ("x", lambda v: len(v[0])),
                    ("W", lambda m: len(m[0])), ("C", len))  # n_in = n_out = n
-    rnn = {k: v for k, v in given.items() if k != "vocab"}
+    net = {k: v for k, v in given.items() if k != "vocab"}
 
     def make() -> dict:
-        return forward.draw_rnn(stream, settings, rnn, cfg, n, n, cfg["steps"] + 1)
+        return rnn.draw_rnn(stream, settings, net, cfg, n, n, cfg["steps"] + 1)
 
-    p = make() if rnn.keys() >= _RNN else redraw(make, _modest, "an RNN language model")
+    p = make() if net.keys() >= _RNN else redraw(make, _modest, "an RNN language model")
     if "vocab" in given:
         p["vocab"] = given["vocab"]
     else:
@@ -89,7 +89,7 @@ def _count_words(vocab) -> int:
 
 def parse(params: dict, where: str) -> dict:
     """Validated params: an RNN with n_out = n_in, N+1 one-hot tokens (N >= 1), optional words."""
-    p = forward.parse_rnn(params, where, min_steps=2)
+    p = rnn.parse_rnn(params, where, min_steps=2)
     r = Params(params, where)
     n = len(p["W"][0])
     if n < 2:
@@ -134,7 +134,7 @@ def solve(p: dict, where: str = "") -> dict:
     """Forward pass, distributions, loss, perplexity, dL/do_t and the backward pass."""
     N = len(p["x"]) - 1
     if p["activation"] == "relu":  # decide sigma'(0) exactly, before floats blur it
-        forward.check_relu(p, forward.run({**p, "x": p["x"][:N]}).z, where)
+        rnn.check_relu(p, rnn.run({**p, "x": p["x"][:N]}).z, where)
     act = core.ACTIVATIONS[p["activation"]]
     W, V, b, C, h0 = (core.float_array(p[k]) for k in ("W", "V", "b", "C", "h_init"))
     xs = [core.float_array(x) for x in p["x"]]
@@ -194,13 +194,13 @@ def statement(ex) -> Statement:
     N = len(p["x"]) - 1
     text = (rf"Tokens \(x_0, \dots, x_{{{N}}}\) are one-hot. The RNN \(h_t = \sigma(W x_t + "
             r"V h_{t-1} + b)\), \(o_t = C h_t\) (with "
-            + forward.ACTIVATION_TEXT[p["activation"]]
+            + rnn.ACTIVATION_TEXT[p["activation"]]
             + r") reads \(x_0, \dots, x_{N-1}\) and predicts the next token with "
             r"\(p_t = \operatorname{softmax}(o_t)\), "
             r"\(p_{t,k} = e^{o_{t,k}} / \sum_j e^{o_{t,j}}\). "
             r"Loss: \(L = -\sum_{t=0}^{N-1} \ln p_{t,i_{t+1}}\), where \(i_{t+1}\) is the "
             r"position of the 1 in \(x_{t+1}\); perplexity \(e^{L/N}\)." + _words_text(p))
-    return Statement(text, forward.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
+    return Statement(text, rnn.rnn_given(p, ex.decimals), Figure(tuple(range(N))))
 
 
 def _step_question(s: dict, p: dict, d: int) -> Question:
@@ -289,7 +289,7 @@ def _gradient_question(v: dict, a: dict, p: dict) -> Question:
     hint = (r"Start from \(\partial L/\partial o_t\) above. \(\partial L/\partial h_t = "
             r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
             r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
-            rf"\sigma'(z_t)\), where {forward.DERIVATIVE_TEXT[p['activation']]}. Then "
+            rf"\sigma'(z_t)\), where {rnn.DERIVATIVE_TEXT[p['activation']]}. Then "
             r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
             r"likewise for V (with \(h_{t-1}\)), b and C (with \(\partial L/\partial o_t\) "
             r"and \(h_t\)).")
