@@ -129,6 +129,14 @@ class Question:
         return next(a for a in self.answers if a.name == name)
 
 
+def asked_form(exact: bool, decimals: int) -> str:
+    """What to type, in a student's words, for an exercise's answers."""
+    if exact:
+        return ("exact: a fraction such as 1/3, or a decimal (all its digits, or 3 places "
+                "if it never ends)")
+    return f"rounded to {decimals} decimals"
+
+
 def tolerance(x, exact: bool, recorded) -> float:
     """Absolute tolerance for grading one entry.
 

@@ -41,6 +41,29 @@ def test_sheet_in_a_browser(browser, tmp_path):
     assert second.find_element(By.CSS_SELECTOR, ".feedback").text.startswith(
         "Not within tolerance")
 
+    # what cannot be read is said to be unreadable, not wrong; commas and Unicode minus read
+    third = boxes[2]
+    cells = third.find_elements(By.TAG_NAME, "input")
+    for c in cells:
+        c.clear()
+    cells[0].send_keys("abc")
+    for c in cells[1:]:
+        c.send_keys("1")
+    third.find_element(By.CSS_SELECTOR, "button.check").click()
+    feedback = third.find_element(By.CSS_SELECTOR, ".feedback").text
+    assert feedback.startswith("Cannot read") and "abc" in feedback, feedback
+    assert "Not within tolerance" not in feedback
+    for c in cells:
+        c.clear()
+        value = c.get_attribute("data-answer")
+        c.send_keys(value.replace("-", "\u2212").replace(".", ","))  # as a phone keyboard may
+    third.find_element(By.CSS_SELECTOR, "button.check").click()
+    assert third.find_element(By.CSS_SELECTOR, ".feedback").text == "Right: within tolerance."
+    cells[0].clear()
+    third.find_element(By.CSS_SELECTOR, "button.check").click()
+    assert cells[0].get_attribute("aria-invalid") is None  # no stale mark on a cleared box
+    assert "decimals" in browser.page_source or "exact" in browser.page_source
+
     summary = browser.find_element(By.CSS_SELECTOR, "details summary")
     details = summary.find_element(By.XPATH, "..")
     assert details.get_attribute("open") is None

@@ -158,7 +158,7 @@ def test_html_is_self_contained_and_accessible(build):
     assert "<script src" not in page and "<link" not in page
     assert page.count("<math") > 50 and "<svg" in page
     assert re.search(r"<h1>.*</h1>", page) and "<h2" in page and "<h3" in page
-    inputs = re.findall(r"<label>([^<]+) <input ([^>]+)>", page)
+    inputs = re.findall(r"<label>(<math.*?</math>) <input ([^>]+)>", page)
     assert inputs and all("data-answer" in attrs for _, attrs in inputs)
     got = {m[0]: float(m[1]) for m in re.findall(r'data-id="([^"]+)" data-answer="([^"]+)"', page)}
     want = expected(build)

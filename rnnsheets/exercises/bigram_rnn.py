@@ -208,7 +208,7 @@ def questions(ex) -> list[Question]:
                  room="2cm"),
     ]
     if v["inputs"]:
-        shown = ", ".join(rf"\(x_{{{s['t']}}} = {texmath.row(s['x'], d)}^\top\)"
+        shown = ", ".join(rf"\(x_{{{s['t']}}} = {{{texmath.row(s['x'], d)}}}^\top\)"
                           + (f" ({literal(s['word'])})" if s["word"] is not None else "")
                           for s in v["inputs"])
         steps = [Step("", rf"o_{{{s['t']}}} = \sigma(W x_{{{s['t']}}})", s["o"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -59,6 +60,32 @@ def right_mask(right) -> int:
     """The right options of a choice as one number (bit i: option i is right), so quiz
     files' choices are checked like their numbers."""
     return sum(1 << i for i in right)
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_\{([^{}]*)\}$")
+
+
+def entry_label(answer: Answer, suffix: str) -> str:
+    """An entry's label in the sheet's own notation (LaTeX): ``h_{0}`` and ``[1]`` give
+    ``h_{0,1}``, ``T`` and ``[2][1]`` give ``T_{2,1}`` (indices from 0, as on the sheet)."""
+    indices = ",".join(_INDEX.findall(suffix))
+    if not indices:
+        return answer.label
+    if m := _SUBSCRIPTED.match(answer.label):
+        return f"{m.group(1)}_{{{m.group(2)},{indices}}}"
+    if re.fullmatch(r"[A-Za-z]|\\text\{\w+\}", answer.label):
+        return f"{answer.label}_{{{indices}}}"
+    return rf"\left({answer.label}\right)_{{{indices}}}"
+
+
+def label_text(latex: str) -> str:
+    """A label's LaTeX as plain text, for screen readers and feedback (``h_0,1``, ``∂L/∂W``)."""
+    part = r"([^{}]*(?:\{[^{}]*\})?)"
+    text = re.sub(rf"\\frac\{{\\partial {part}\}}\{{\\partial {part}\}}", "∂\\1/∂\\2", latex)
+    text = re.sub(r"\\text\{([^{}]*)\}", r"\1", text)
+    text = text.replace(r"\left(", "(").replace(r"\right)", ")")
+    return re.sub(r"[{}\\]", "", text).strip()
 
 
 def asked(variants: list[Variant]) -> list[Asked]:

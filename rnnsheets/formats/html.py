@@ -13,10 +13,10 @@ from markupsafe import Markup
 
 from .. import texmath
 from ..exercises import REGISTRY
-from ..questions import decimal, pieces
+from ..questions import asked_form, decimal, pieces
 from ..templating import environment
 from . import svg
-from .common import asked_in, right_mask, verify_quiz
+from .common import asked_in, entry_label, label_text, right_mask, verify_quiz
 
 NAME = "html"
 FILE = "sheet.html"
@@ -69,8 +69,10 @@ def files(job) -> dict[str, bytes]:
             value = answer.value
             cols = len(value[0]) if isinstance(value, list) and isinstance(value[0], list) else 1
             answers.append({"label": answer.label, "cols": cols, "entries": [
-                {"id": entry, "label": entry.rsplit(":", 1)[1], "answer": decimal(v),
-                 "tol": repr(tol)} for entry, v, tol in a.cells(answer)]})
+                {"id": entry, "label": entry_label(answer, entry[len(a.entry_id(answer)):]),
+                 "name": label_text(entry_label(answer, entry[len(a.entry_id(answer)):])),
+                 "answer": decimal(v), "tol": repr(tol)}
+                for entry, v, tol in a.cells(answer)]})
         solution = [{"text": text, "lines": [line for s in steps
                                              for line in texmath.step_lines(s, d)]}
                     for text, steps in texmath.blocks(a.question.solution)]
@@ -79,7 +81,9 @@ def files(job) -> dict[str, bytes]:
                    if choice else [])
         parts[-1]["questions"].append({"q": a.question, "answers": answers,
                                        "solution": solution, "options": options,
-                                       "id": a.id})
+                                       "id": a.id, "form": asked_form(a.exercise.exact, d),
+                                       "tol": None if a.exercise.exact
+                                       else repr(float(a.exercise.tolerance))})
     sheet = job.settings["sheet"]
     page = _environment().get_template("sheet.html.j2").render(
         title=sheet["title"], course=sheet["course"], date=sheet["date"], variants=variants)
