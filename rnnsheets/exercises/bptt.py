@@ -301,28 +301,10 @@ def questions(ex) -> list[Question]:
                 Step("", rf"o_{{{t}}} = C h_{{{t}}}", s["o"]),
                 Step("", rf"\lVert x_{{{nx}}} - o_{{{t}}} \rVert^2", s["step_loss"], beside=True)]
     fwd.append(Step("So", "L", a["loss"]))
-    back: list[Step] = []
-    for s in reversed(v["steps"]):
-        t, nx = s["t"], s["next"]
-        dh = (rf"C^{{\top}}\frac{{\partial L}}{{\partial o_{{{t}}}}}"
-              + ("" if s["last"] else rf" + V^{{\top}}\frac{{\partial L}}{{\partial z_{{{nx}}}}}"))
-        back += [
-            Step("Backward, from the last step to the first:" if s["last"] else "",
-                 rf"\frac{{\partial L}}{{\partial o_{{{t}}}}} = 2(o_{{{t}}} - x_{{{nx}}})",
-                 s["dL_do"]),
-            Step("", rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {dh}", s["dL_dh"],
-                 beside=True),
-            Step("", rf"\sigma'(z_{{{t}}})", s["dsigma"]),
-            Step("", rf"\frac{{\partial L}}{{\partial z_{{{t}}}}} = \frac{{\partial L}}"
-                 rf"{{\partial h_{{{t}}}}} \odot \sigma'(z_{{{t}}})", s["dL_dz"], beside=True)]
-    sums = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^{\top}",
-            "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^{\top}",
-            "db": r"\sum_t \frac{\partial L}{\partial z_t}",
-            "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^{\top}"}
-    grads = [Step("Gradients, summing over the steps:" if name == "dW" else "",
-                  rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
-                  beside=name in ("dV", "dC"))
-             for name, formula in sums.items()]
+    back = rnn.backward_steps(v["steps"], lead=lambda s: [Step(
+        "", rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}} = 2(o_{{{s['t']}}} - "
+        rf"x_{{{s['next']}}})", s["dL_do"])])
+    grads = rnn.gradient_steps(a, len(p["W"][0]), len(p["W"]))
     hint = (r"Run forward first and keep \(z_t\), \(h_t\), \(o_t\). Then go backwards: "
             r"\(\partial L/\partial o_t = 2(o_t - x_{t+1})\); \(\partial L/\partial h_t = "
             r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
@@ -335,7 +317,8 @@ def questions(ex) -> list[Question]:
         r"gradients \(\partial L/\partial W\), \(\partial L/\partial V\), "
         r"\(\partial L/\partial b\) and \(\partial L/\partial C\).",
         (Answer("loss", a["loss"], "L"),
-         *(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}") for name in sums)),
+         *(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
+           for name in rnn.GRADIENT_SUMS)),
         (*fwd, *back, *grads), hint, room="6cm"))
     if "entry" in v:
         en = v["entry"]

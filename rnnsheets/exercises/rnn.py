@@ -6,6 +6,7 @@ Not a kind (not registered): a kind may use it, and no kind imports another for 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from .. import core, texmath
 from ..core import ACTIVATION_NAMES
 from ..errors import InputError
+from ..questions import Step
 from ..settings import grid
 from ..stream import Stream
 from .base import Params, first_size, redraw
@@ -141,3 +143,40 @@ def rnn_given(p: dict, places: int, xs_label: str = "x") -> tuple[str, ...]:
         r",\quad ".join(rf"{xs_label}_{{{t}}} = {tm.column(x, places)}"
                         for t, x in enumerate(p["x"])),
     )
+
+
+# --- the backward pass, as worked-solution steps --------------------------------------
+
+#: Each gradient as the sum a person writes.
+GRADIENT_SUMS = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^{\top}",
+                 "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^{\top}",
+                 "db": r"\sum_t \frac{\partial L}{\partial z_t}",
+                 "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^{\top}"}
+
+
+def backward_steps(steps: list[dict], lead=None) -> list[Step]:
+    """dL/dh_t, sigma'(z_t) and dL/dz_t from the last step to the first, each step's
+    ``lead(s)`` steps (e.g. dL/do_t) before them. ``steps`` are a view's per-step dicts."""
+    out: list[Step] = []
+    for s in reversed(steps):
+        t, nx = s["t"], s["next"]
+        dh = (rf"C^{{\top}}\frac{{\partial L}}{{\partial o_{{{t}}}}}"
+              + ("" if s["last"] else rf" + V^{{\top}}\frac{{\partial L}}{{\partial z_{{{nx}}}}}"))
+        first = list(lead(s)) if lead else []
+        first.append(Step("", rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {dh}", s["dL_dh"],
+                          beside=len(first) > 0))
+        if s["last"]:
+            first[0] = replace(first[0], text="Backward, from the last step to the first:")
+        out += [*first, Step("", rf"\sigma'(z_{{{t}}})", s["dsigma"]),
+                Step("", rf"\frac{{\partial L}}{{\partial z_{{{t}}}}} = \frac{{\partial L}}"
+                     rf"{{\partial h_{{{t}}}}} \odot \sigma'(z_{{{t}}})", s["dL_dz"], beside=True)]
+    return out
+
+
+def gradient_steps(a: dict, n_in: int, n_h: int) -> list[Step]:
+    """The four gradients as sums over the steps; matrices side by side while they fit."""
+    beside = {"dV": n_in + n_h <= 5, "dC": n_h <= 3}
+    return [Step("Gradients, summing over the steps:" if name == "dW" else "",
+                 rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
+                 beside=beside.get(name, False))
+            for name, formula in GRADIENT_SUMS.items()]

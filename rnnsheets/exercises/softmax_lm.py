@@ -29,12 +29,6 @@ FINAL = ("p", "loss", "perplexity", "dW", "dV", "db", "dC")
 ORDER = ("z", "h", "o", "p", "step_loss", "loss", "perplexity", "do", "dL_dh", "dsigma",
          "dL_dz", "dW", "dV", "db", "dC")
 
-GRADIENTS = {"dW": r"\sum_t \frac{\partial L}{\partial z_t} x_t^{\top}",
-             "dV": r"\sum_t \frac{\partial L}{\partial z_t} h_{t-1}^{\top}",
-             "db": r"\sum_t \frac{\partial L}{\partial z_t}",
-             "dC": r"\sum_t \frac{\partial L}{\partial o_t} h_t^{\top}"}
-
-
 def is_exact(p: dict) -> bool:
     """Never: the softmax maps rationals to irrationals."""
     return False
@@ -269,23 +263,8 @@ def _do_question(v: dict) -> Question:
 
 def _gradient_question(v: dict, a: dict, p: dict) -> Question:
     """The backward pass from dL/do_t, then the four gradients."""
-    back: list[Step] = []
-    for s in reversed(v["steps"]):
-        t, nx = s["t"], s["next"]
-        dh = (rf"C^{{\top}}\frac{{\partial L}}{{\partial o_{{{t}}}}}"
-              + ("" if s["last"] else rf" + V^{{\top}}\frac{{\partial L}}{{\partial z_{{{nx}}}}}"))
-        back += [
-            Step("Backward, from the last step to the first:" if s["last"] else "",
-                 rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {dh}", s["dL_dh"]),
-            Step("", rf"\sigma'(z_{{{t}}})", s["dsigma"], beside=True),
-            Step("", rf"\frac{{\partial L}}{{\partial z_{{{t}}}}} = \frac{{\partial L}}"
-                 rf"{{\partial h_{{{t}}}}} \odot \sigma'(z_{{{t}}})", s["dL_dz"])]
-    n, n_h = len(p["W"][0]), len(p["W"])
-    beside = {"dV": n + n_h <= 5, "dC": n_h <= 3}  # matrices side by side while they fit
-    grads = [Step("Gradients, summing over the steps:" if name == "dW" else "",
-                  rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
-                  beside=beside.get(name, False))
-             for name, formula in GRADIENTS.items()]
+    back = rnn.backward_steps(v["steps"])
+    grads = rnn.gradient_steps(a, len(p["W"][0]), len(p["W"]))
     hint = (r"Start from \(\partial L/\partial o_t\) above. \(\partial L/\partial h_t = "
             r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
             r"term at the last step); \(\partial L/\partial z_t = \partial L/\partial h_t \odot "
@@ -297,7 +276,7 @@ def _gradient_question(v: dict, a: dict, p: dict) -> Question:
         "gradients", r"Backpropagate through time: compute \(\partial L/\partial W\), "
         r"\(\partial L/\partial V\), \(\partial L/\partial b\) and \(\partial L/\partial C\).",
         tuple(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
-              for name in GRADIENTS),
+              for name in rnn.GRADIENT_SUMS),
         (*back, *grads), hint, room="5.5cm")
 
 
