@@ -35,7 +35,8 @@ class Activation:
         z = np.asarray(z, dtype=float)
         if self.name == "tanh":
             return np.tanh(z)
-        return 1.0 / (1.0 + np.exp(-z))  # sigmoid
+        with np.errstate(over="ignore"):  # e^{-z} -> inf for very negative z: sigmoid is 0
+            return 1.0 / (1.0 + np.exp(-z))
 
     def df(self, z: np.ndarray, h: np.ndarray) -> np.ndarray:
         """sigma'(z), given h = sigma(z)."""

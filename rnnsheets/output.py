@@ -51,12 +51,23 @@ def publish(out: Path, files: dict[str, bytes], force: bool = False,
         (stage / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), "utf-8")
         for d in [stage, *(p for p in stage.rglob("*") if p.is_dir())]:
             d.chmod(0o755)
-        _swap_into_place(stage, out)
-        _keep_foreign(stage, out, set(files))  # stage now holds the old folder
     except OSError as e:
+        shutil.rmtree(stage, ignore_errors=True)  # the unfinished new build
         raise InputError(f"--out {out}", f"cannot write there: {e.strerror or e}") from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)  # only what rnnsheets wrote is left in it
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
+        _swap_into_place(stage, out)
+    except OSError as e:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise InputError(f"--out {out}", f"cannot write there: {e.strerror or e}") from None
+    try:
+        _keep_foreign(stage, out)  # stage now holds the old folder
+    except OSError as e:  # never delete what could not be moved: say where it is
+        raise InputError(f"--out {out}", f"built, but some files rnnsheets did not write are "
+                         f"still in {stage} ({e.strerror or e}); move them back") from None
+    shutil.rmtree(stage, ignore_errors=True)  # only what rnnsheets wrote is left in it
 
 
 def refuse_foreign(out: Path, force: bool, files: dict | None = None) -> list[str]:
@@ -115,23 +126,36 @@ def _manifest(out: Path) -> set[str]:
         raise InputError(f"--out {out}", f"cannot read its {MANIFEST}: {e}") from None
 
 
-def _keep_foreign(old: Path, new: Path, written: set[str]) -> None:
-    """Move every entry of the old folder that rnnsheets did not write into the new one."""
+def _keep_foreign(old: Path, new: Path) -> None:
+    """Move every entry of the old folder that rnnsheets did not write into the new one,
+    merging folders; a name the new build also wrote is kept beside it (``.kept``)."""
     for rel in foreign_entries(old):
-        if rel in written:
-            continue  # appeared during the build where the build wrote: left in the old folder
-        src, dst = old / rel, new / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(src, dst)
+        _move(old / rel, new / rel)
+
+
+def _move(src: Path, dst: Path) -> None:
+    if dst.is_dir() and not dst.is_symlink() and src.is_dir() and not src.is_symlink():
+        for child in src.iterdir():  # a folder that is also the new build's: merge into it
+            _move(child, dst / child.name)
+        return
+    if dst.exists() or dst.is_symlink():
+        dst = dst.with_name(dst.name + ".kept")
+        while dst.exists() or dst.is_symlink():
+            dst = dst.with_name(dst.name + ".kept")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(src, dst)
 
 
 def remove_stale(folder: Path, prefix: str) -> None:
     """Remove what a killed run left in ``folder`` (entries ``<prefix>.rnnsheets-<pid>-*``
     whose process is gone)."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, InputError):
         for entry in folder.iterdir():
-            if entry.name.startswith(prefix + ".rnnsheets-") and not _alive(entry.name):
-                shutil.rmtree(entry, ignore_errors=True)
+            if not entry.name.startswith(prefix + ".rnnsheets-") or _alive(entry.name):
+                continue
+            if (entry / MANIFEST).exists() and foreign_entries(entry):
+                continue  # a build folder left by a run killed mid-swap holds user files
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _alive(name: str) -> bool:

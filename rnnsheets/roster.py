@@ -19,7 +19,7 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     path = Path(path)
     text = read_text(path, "a CSV file", encoding="utf-8-sig")
     try:  # csv splits rows only at line ends, not at U+2028 or U+0085 inside a name
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as e:
         raise InputError(str(path), f"not valid CSV: {e}") from None
     if not rows:

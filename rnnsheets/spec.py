@@ -20,7 +20,7 @@ def read_data(path: Path) -> dict:
     if path.suffix.lower() != ".json" and not text.lstrip().startswith("{"):
         return parse_toml(path, text)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"not valid JSON at line {e.lineno}, column {e.colno}: "
                          f"{e.msg}") from None
@@ -29,6 +29,14 @@ def read_data(path: Path) -> dict:
     if not isinstance(data, dict):
         raise InputError(str(path), "expected a JSON object at the top level")
     return data
+
+
+def _no_duplicates(pairs: list) -> dict:
+    keys = [k for k, _ in pairs]
+    twice = next((k for k in keys if keys.count(k) > 1), None)
+    if twice is not None:
+        raise ValueError(f"the key {twice!r} is given twice in one object")
+    return dict(pairs)
 
 
 def load_spec(path: Path) -> list[Planned]:

@@ -79,6 +79,13 @@ def parse_toml(path: Path, text: str) -> dict:
 _REFUSED = {"Cc", "Cs", "Co", "Cf", "Zl", "Zp", "Cn"}
 
 
+#: Default-ignorable code points (Unicode's DerivedCoreProperties): they print as nothing,
+#: so two different words would look the same.
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+              (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+              (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+              (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+              (0xE0000, 0xE0FFF))
 #: Zero-width (non-)joiners: part of how Persian, Arabic and Indic names are spelled.
 _JOINERS = {"\u200c", "\u200d"}
 
@@ -94,7 +101,9 @@ def clean(where: str, text: str, what: str = "text", longest: int = 200,
         cat = unicodedata.category(c)
         if joiners and c in _JOINERS:
             continue
-        if cat in _REFUSED or (0xFDD0 <= ord(c) <= 0xFDEF) or (ord(c) & 0xFFFE) == 0xFFFE:
+        o = ord(c)
+        if (cat in _REFUSED or 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
+                or any(lo <= o <= hi for lo, hi in _IGNORABLE)):
             name = unicodedata.name(c, "unnamed").lower() if cat != "Cs" else "surrogate"
             raise InputError(where, f"{what} holds the invisible or control character "
                              f"U+{ord(c):04X} ({name}); remove it")

@@ -214,3 +214,26 @@ def test_quiz_files_that_differ_from_a_fresh_render_fail(tmp_path):
     (out / "moodle.xml").write_text(xml.replace("-0.4", "-0.9", 1))
     r = run("check", out)
     assert "moodle.xml: line" in r.output, r.output
+
+
+def test_a_key_that_redefines_through_csname_fails(copy):
+    tex = (copy / "key.tex").read_text()
+    bad = tex.replace("\\section*{Part 2", "\\csname let\\endcsname\\cdot\\div\n\\section*{Part 2")
+    (copy / "key.tex").write_text(bad)
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", "key.tex"], cwd=copy,
+                   capture_output=True, stdin=subprocess.DEVNULL, check=True, timeout=120)
+    r = run("check", copy)
+    assert r.exit_code == 1 and "\\csname" in r.output, r.output
+
+
+def test_a_pdf_with_an_annotation_laid_over_fails(copy):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter(clone_from=PdfReader(copy / "key.pdf"))
+    writer.add_annotation(page_number=0, annotation=FreeText(text="ANSWER: 99",
+                                                            rect=(50, 550, 200, 650)))
+    with open(copy / "key.pdf", "wb") as f:
+        writer.write(f)
+    r = run("check", copy)
+    assert r.exit_code == 1 and "key.pdf: page 1 differs" in r.output, r.output

@@ -326,3 +326,62 @@ def test_a_killed_build_leaves_no_tex_running_and_its_debris_goes_next_time(tex,
     assert not alive, "pdflatex outlived the killed build"
     assert cli("generate", "--seed", 1, "--out", tmp_path / "small").returncode == 0
     assert not any(d.exists() for d in debris)
+
+
+def test_a_file_written_into_a_folder_the_build_also_writes_is_kept(tex, tmp_path):
+    out = tmp_path / "o"
+    assert cli("generate", "--seed", 1, "--no-pdf", "--out", out).returncode == 0
+    p = subprocess.Popen([EXE, "generate", "--seed", "1", "--variants", "40", "--out",
+                          str(out), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    import time
+
+    time.sleep(1.5)
+    assert p.poll() is None
+    (out / "variants" / "7").mkdir(parents=True)
+    (out / "variants" / "7" / "user.txt").write_text("u")
+    assert p.wait(timeout=120) == 0, p.stderr.read()
+    assert (out / "variants" / "7" / "user.txt").read_text() == "u"
+    assert (out / "variants" / "7" / "key.pdf").exists()
+    assert cli("check", out).returncode == 0
+
+
+@pytest.mark.parametrize("char", ["\u3164", "\u034f", "\ufe0f", "\u17b4", "\u00ad", "\u2061"])
+def test_default_ignorable_characters_are_refused(tmp_path, char):
+    spec = spec_file(tmp_path, [bigram([["ab", "ab" + char, "c"]], ["ab", "c"])])
+    refused(cli("generate", "--spec", spec, "--no-pdf", "--out", tmp_path / "o"),
+            f"U+{ord(char):04X}")
+
+
+def test_duplicate_keys_and_broken_csv_are_refused(tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text('{"exercises": [{"kind": "forward", "kind": "bigram", "params": {}}]}')
+    refused(cli("generate", "--spec", path, "--out", tmp_path / "o"), "given twice")
+    roster = tmp_path / "r.csv"
+    roster.write_text('id,name\nx1,"Ann\n')
+    refused(cli("generate", "--seed", 1, "--roster", roster, "--no-pdf", "--out",
+                tmp_path / "o"), "not valid CSV")
+
+
+def test_non_finite_numbers_in_answers_json_are_findings(tmp_path):
+    out = tmp_path / "b"
+    assert cli("generate", "--seed", 1, "--no-pdf", "--out", out).returncode == 0
+    text = (out / "answers.json").read_text()
+    text = re.sub(r'"likelihood": [^,}\n]+', '"likelihood": NaN', text)
+    text = re.sub(r'"W": \[\[[^]]*\]', '"W": [[Infinity, 0]', text, count=1)
+    (out / "answers.json").write_text(text)
+    p = cli("check", out)
+    assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr
+    assert "likelihood: recorded NaN" in p.stdout and "params do not solve" in p.stdout
+
+
+def test_hand_keys_of_the_wrong_shape_are_findings(tmp_path):
+    params = {"corpus": [["a", "b"], ["b", "a"]], "query": ["a", "b"]}
+    key = spec_file(tmp_path, [
+        {"kind": "bigram", "params": params, "answers": {"likelihood": {"x": 0.1},
+                                                         "T": [[], []], "zz": 1}},
+        {"kind": "bigram", "params": params, "answers": [1, 2]}])
+    p = cli("check", key)
+    assert p.returncode == 1, p.stdout
+    for what in ("likelihood: expected one number, found a table", "T: expected a 2x2 matrix",
+                 "zz: no such answer", "exercises[1].answers: expected a table"):
+        assert what in p.stdout, p.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import isfinite
+
 from ..entries import entries, flatten, is_number
 from ..errors import InputError
 from ..exercises import REGISTRY, Exercise, solve
@@ -20,7 +22,7 @@ def recheck_variant(v: dict, index: int, report: Report) -> Variant:
             continue
         try:
             fresh = solve(e["kind"], decode_exact(e["params"]), e.get("decimals") or 4)
-        except InputError as err:
+        except (InputError, ValueError) as err:  # ValueError: NaN, infinities, huge numbers
             report.problems.append(f"{where}: params do not solve: {err}")
             continue
         _compare_answers(where, e, fresh, report)
@@ -32,7 +34,7 @@ def recheck_variant(v: dict, index: int, report: Report) -> Variant:
 
 def _compare_answers(where: str, recorded: dict, fresh: Exercise, report: Report) -> None:
     raw = recorded.get("answers", {})
-    got = dict(entries(fresh.kind, decode_exact(raw) if fresh.exact else raw))
+    got = dict(entries(fresh.kind, _readable(raw) if fresh.exact else raw))
     want = dict(entries(fresh.kind, fresh.answers))
     for label, value in want.items():
         report.count("answers")
@@ -41,7 +43,7 @@ def _compare_answers(where: str, recorded: dict, fresh: Exercise, report: Report
                                    f"computed {show(value)}")
             continue
         r = got[label]
-        if isinstance(r, str) or not is_number(r):
+        if isinstance(r, str) or not is_number(r) or isinstance(r, float) and not isfinite(r):
             r = _parse_number(r)
         # answers.json holds full precision: a recorded float is the computed one, to rounding
         wrong = (r is None or (r != value if fresh.exact else
@@ -54,6 +56,19 @@ def _compare_answers(where: str, recorded: dict, fresh: Exercise, report: Report
     for k, v in fresh.answers.items():  # words and the symbolic expansion
         if not any(is_number(x) for _, x in flatten(v)) and encode(v) != raw.get(k):
             report.problems.append(f"{where}: {k}: recorded {raw.get(k)!r}, computed {encode(v)!r}")
+
+
+def _readable(value):
+    """answers.json values decoded exactly where they can be; NaN and the like stay as they
+    are, to be reported as not matching."""
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    try:
+        return decode_exact(value)
+    except ValueError:
+        return value
 
 
 def _parse_number(v):

@@ -28,8 +28,12 @@ def audit_spec(path: Path) -> Report:
             raise InputError(f"{where}.kind", f"unknown exercise kind {kind!r}; expected one of "
                              + ", ".join(REGISTRY))
         hand = item.get("answers")
-        if not isinstance(hand, dict):
+        if hand is None or hand == {}:
             report.notes.append(f"{where}: no answers to audit")
+            continue
+        if not isinstance(hand, dict):
+            report.problems.append(f"{where}.answers: expected a table of answers by name, "
+                                   f"found {type(hand).__name__}")
             continue
         fresh = solve(kind, item.get("params", {}), 4, f"{where}.params")
         _audit(f"{where} ({kind})", fresh, hand, report)
@@ -39,6 +43,13 @@ def audit_spec(path: Path) -> Report:
 def _audit(where: str, fresh: Exercise, hand: dict, report: Report) -> None:
     for label, leaf in _unreadable(hand):
         report.problems.append(f"{where}: {label}: {leaf!r} is not a number")
+    for name, value in hand.items():
+        if name not in fresh.answers:
+            report.problems.append(f"{where}: {name}: no such answer (expected one of "
+                                   f"{', '.join(fresh.answers)})")
+        elif _shape(value) != _shape(fresh.answers[name]):
+            report.problems.append(f"{where}: {name}: expected {_describe(fresh.answers[name])}, "
+                                   f"found {_describe(value)}")
     truth = entries(fresh.kind, fresh.answers)
     order = {label: n for n, (label, _) in enumerate(truth)}
     true = dict(truth)
@@ -67,6 +78,25 @@ def _audit(where: str, fresh: Exercise, hand: dict, report: Report) -> None:
         if label != first[1]:
             line += f"; first wrong step: {first[1]} = {first[2]}, should be {show(first[3])}"
         report.problems.append(line)
+
+
+def _shape(value):
+    """A value's structure, numbers and text alike: lists by length, tables by keys."""
+    if isinstance(value, list):
+        return ("list", tuple(_shape(v) for v in value))
+    if isinstance(value, dict):
+        return ("table", tuple(sorted((k, _shape(v)) for k, v in value.items())))
+    return "one"
+
+
+def _describe(value) -> str:
+    if isinstance(value, list) and value and all(isinstance(r, list) for r in value):
+        return f"a {len(value)}x{len(value[0]) if value[0] else 0} matrix (list of rows)"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a table"
+    return "one number"
 
 
 def _field(label: str, fields) -> str | None:

@@ -68,7 +68,10 @@ _ASSIGN = re.compile(r"\\(?:def|edef|gdef|xdef|let|futurelet|catcode|mathcode|de
                      r"lccode|sfcode|chardef|mathchardef|countdef|toksdef|newcommand|"
                      r"renewcommand|providecommand|DeclareMathSymbol|DeclareTextCommand|"
                      r"usepackage|input|include|openin|read|special|pdfliteral|"
-                     r"setbox|immediate|write|pdfobj|pdfxform|font)(?![A-Za-z])")
+                     r"setbox|immediate|write|pdfobj|pdfxform|font|csname|expandafter|"
+                     r"string|uppercase|lowercase|scantokens|global|afterassignment|"
+                     r"aftergroup|every[a-z]+|tracing[a-z]+|ifcsname|romannumeral)"
+                     r"(?![A-Za-z])|\^\^")
 
 
 def compare_tex(path: Path, fresh: str, leaks: dict[str, str], report: Report) -> None:
