@@ -385,3 +385,10 @@ def test_hand_keys_of_the_wrong_shape_are_findings(tmp_path):
     for what in ("likelihood: expected one number, found a table", "T: expected a 2x2 matrix",
                  "zz: no such answer", "exercises[1].answers: expected a table"):
         assert what in p.stdout, p.stdout
+
+
+def test_words_spelt_like_sentence_markers_are_refused_with_boundaries(tmp_path):
+    spec = spec_file(tmp_path, [{"kind": "bigram", "params": {
+        "corpus": [["a", "</s>", "b"]], "query": ["a", "b"], "boundaries": True}}])
+    refused(cli("generate", "--spec", spec, "--no-pdf", "--out", tmp_path / "o"),
+            "corpus[0]", "sentence marker")

@@ -113,6 +113,12 @@ def parse(params: dict, where: str) -> dict:
     corpus = [r.tokens(f"corpus[{i}]", s) for i, s in enumerate(raw)]
     boundaries = r.flag("boundaries") if r.has("boundaries") else False
     query = r.tokens("query")
+    if boundaries:  # a word spelt like a marker would be counted as one
+        for i, sentence in enumerate([*corpus, query]):
+            if marker := next((w for w in sentence if w in BOUNDARY), None):
+                field = f"corpus[{i}]" if i < len(corpus) else "query"
+                raise r.error(field, f"the word {marker!r} is a sentence marker here "
+                              "(boundaries = true); leave the markers out, rnnsheets adds them")
     vocab = vocabulary(_wrap(corpus, boundaries))
     n_words = len(vocabulary(corpus))
     if n_words > MAX_VOCAB:
