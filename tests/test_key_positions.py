@@ -36,12 +36,30 @@ LABELS = {
              (r"\\frac\{\\partial L\}\{\\partial C\}", "dC"),
              (r"\\frac\{\\partial o_0\}\{\\partial W_\{\d+,\d+\}\}", "d_o0_d_W_entry"),
              (r"\\tfrac\{N\(N\+1\)\}\{2\}", "n_terms")],
+    "softmax_lm": [(r"z_\{(\d+)\}", "z"), (r"h_\{(\d+)\}", "h"), (r"o_\{(\d+)\}", "o"),
+                   (r"p_\{(\d+)\}", "p"), (r"-\\ln p_\{(\d+),\d+\}", "step_loss"),
+                   (r"L", "loss"), (r"e\^\{L/\d+\}", "perplexity"),
+                   (r"\\frac\{\\partial L\}\{\\partial o_\{(\d+)\}\}", "do"),
+                   (r"\\frac\{\\partial L\}\{\\partial h_\{(\d+)\}\}", "dL_dh"),
+                   (r"\\frac\{\\partial L\}\{\\partial z_\{(\d+)\}\}", "dL_dz"),
+                   (r"\\sigma'\(z_\{(\d+)\}\)", "dsigma"),
+                   (r"\\frac\{\\partial L\}\{\\partial W\}", "dW"),
+                   (r"\\frac\{\\partial L\}\{\\partial V\}", "dV"),
+                   (r"\\frac\{\\partial L\}\{\\partial b\}", "db"),
+                   (r"\\frac\{\\partial L\}\{\\partial C\}", "dC")],
+    "lstm": [(r"a\^\{i\}_\{(\d+)\}", "a_i"), (r"a\^\{f\}_\{(\d+)\}", "a_f"),
+             (r"a\^\{g\}_\{(\d+)\}", "a_g"), (r"a\^\{o\}_\{(\d+)\}", "a_o"),
+             (r"i_\{(\d+)\}", "gate_i"), (r"f_\{(\d+)\}", "gate_f"), (r"g_\{(\d+)\}", "gate_g"),
+             (r"o_\{(\d+)\}", "gate_o"), (r"c_\{(\d+)\}", "c"),
+             (r"\\tanh\(c_\{(\d+)\}\)", "tanh_c"), (r"h_\{(\d+)\}", "h")],
 }
 SETUPS = [
     ["--seed", "42"],
     ["--seed", "7", "--activation", "tanh", "--orientation", "column", "--steps", "3"],
     ["--seed", "9", "--activation", "identity", "--k", "0.5", "--hidden", "3"],
     ["--seed", "13", "--activation", "sigmoid", "--steps", "1"],
+    ["--seed", "4", "--parts", "softmax_lm,lstm", "--activation", "tanh"],
+    ["--seed", "5", "--parts", "lstm,softmax_lm", "--steps", "3", "--hidden", "3"],
 ]
 
 
@@ -154,7 +172,9 @@ def test_every_labelled_value_in_the_key_is_its_own_answer(tmp_path, args):
     for n, e in enumerate(exercises, start=1):  # every final answer was found in place
         finals = {"forward": {"z", "h", "o"}, "bigram": {"counts", "T", "likelihood"},
                   "bigram_rnn": {"W", "V", "b", "C", "check"},
-                  "bptt": {"loss", "dW", "dV", "db", "dC", "n_terms"}}[e["kind"]]
+                  "bptt": {"loss", "dW", "dV", "db", "dC", "n_terms"},
+                  "softmax_lm": {"p", "loss", "perplexity", "do", "dW", "dV", "db", "dC"},
+                  "lstm": {"gate_i", "gate_f", "gate_g", "gate_o", "c", "h"}}[e["kind"]]
         assert finals <= seen.get(n, set()), (e["kind"], finals - seen.get(n, set()))
 
 
