@@ -7,7 +7,6 @@ id, so the same source gives the same PDF bytes on the same TeX Live.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -70,8 +69,7 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
     exe = pdflatex()
     env = tex_environment()
     tmp_root = Path(tempfile.gettempdir())
-    remove_stale(tmp_root, "tex")  # what a killed run left behind
-    _remove_old_style(tmp_root)
+    remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")  # what killed runs left
     with tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-",
                                      dir=tmp_root) as tmp:
         folder = Path(tmp)
@@ -113,15 +111,6 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                     _kill(proc)
             for reader in readers:
                 reader.join(timeout=5)
-
-
-def _remove_old_style(tmp_root: Path) -> None:
-    """TeX folders of releases before the pid was in their names: removed once a day old."""
-    cutoff = time.time() - 86400
-    for entry in tmp_root.glob("rnnsheets-tex-*"):
-        with contextlib.suppress(OSError):
-            if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
 
 
 def _die_with_parent() -> None:

@@ -18,6 +18,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import InputError
@@ -146,12 +147,23 @@ def _move(src: Path, dst: Path) -> None:
     os.rename(src, dst)
 
 
-def remove_stale(folder: Path, prefix: str) -> None:
-    """Remove what a killed run left in ``folder`` (entries ``<prefix>.rnnsheets-<pid>-*``
-    whose process is gone)."""
-    with contextlib.suppress(OSError, InputError):
-        for entry in folder.iterdir():
-            if not entry.name.startswith(prefix + ".rnnsheets-") or _alive(entry.name):
+def remove_stale(folder: Path, prefix: str, older_style: str = "") -> None:
+    """Remove what a killed run left in ``folder``: entries ``<prefix>.rnnsheets-<pid>-*``
+    whose process is gone, and (``older_style``) entries of that prefix a day old. One
+    pass over the folder's names, so a crowded /tmp costs little."""
+    cutoff = time.time() - 86400
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        names = [e.name for e in entries
+                 if e.name.startswith(prefix + ".rnnsheets-")
+                 or older_style and e.name.startswith(older_style)]
+    for name in names:
+        entry = Path(folder) / name
+        with contextlib.suppress(OSError, InputError):
+            if older_style and name.startswith(older_style):
+                if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
+                    shutil.rmtree(entry, ignore_errors=True)
+                continue
+            if _alive(name):
                 continue
             if (entry / MANIFEST).exists() and foreign_entries(entry):
                 continue  # a build folder left by a run killed mid-swap holds user files

@@ -49,8 +49,12 @@ def clean_outcome(fn, *args) -> None:
         assert "\n" not in str(e) and str(e), repr(e)
 
 
+#: One folder for every example's files (overwritten), not a new folder per example.
+SCRATCH = Path(tempfile.mkdtemp(prefix="rnnsheets-fuzz-"))
+
+
 def _write(text: str, name: str) -> Path:
-    path = Path(tempfile.mkdtemp()) / name
+    path = SCRATCH / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     return path
 
@@ -123,7 +127,8 @@ def test_fuzzed_rosters(text):
 @FUZZ
 @given(st.data())
 def test_fuzzed_answers_json(data):
-    folder = Path(tempfile.mkdtemp())
+    folder = SCRATCH / "build"
+    folder.mkdir(exist_ok=True)
     doc = _mutate(BASE, data)
     (folder / answersfile.NAME).write_text(json.dumps(doc, allow_nan=True))
     clean_outcome(check_build, folder)
