@@ -30,6 +30,7 @@ _MATHML = frozenset((
     "mpadded", "mphantom", "menclose", "semantics", "annotation"))
 
 
+@functools.lru_cache(maxsize=65536)  # a class set repeats most of its math
 def mathml(latex: str, display: bool = False) -> Markup:
     """LaTeX math (the kinds' own, never user text) as MathML, checked to be MathML only."""
     out = convert(latex, display="block" if display else "inline")

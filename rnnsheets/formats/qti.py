@@ -79,6 +79,9 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
     section = ET.SubElement(assessment, "section", ident="root_section")
     for a in items:
         ex, q = a.exercise, a.question
+        given = (f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
+                 f"<p>{math_html(q.prompt)}</p>")
+        feedback = solution_html(a)  # once per question, shared by its entries' items
         for answer, (entry, value, tol) in ((b, c) for b in q.answers for c in a.cells(b)):
             suffix = entry[len(a.entry_id(answer)):]
             k = scale_for(value, tol)
@@ -92,8 +95,7 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
                    else rf"Give \({answer.label}\).")
             if k:
                 ask += f" Type 10^{k} times the value (it is smaller than Canvas keeps)."
-            html = (f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
-                    f"<p>{math_html(q.prompt)}</p><p>{math_html(ask)}</p>")
+            html = f"{given}<p>{math_html(ask)}</p>"
             pres = ET.SubElement(item, "presentation")
             ET.SubElement(ET.SubElement(pres, "material"), "mattext",
                           texttype="text/html").text = html
@@ -111,16 +113,16 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
             ET.SubElement(both, "vargte", respident="response1").text = repr(float(scaled) - t)
             ET.SubElement(both, "varlte", respident="response1").text = repr(float(scaled) + t)
             ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
-            _feedback(item, a)
+            _feedback(item, feedback)
         if q.choice is not None:
             _choice_item(section, a)
     return root
 
 
-def _feedback(item: ET.Element, a) -> None:
+def _feedback(item: ET.Element, html: str) -> None:
     feedback = ET.SubElement(item, "itemfeedback", ident="general_fb")
     ET.SubElement(ET.SubElement(ET.SubElement(feedback, "flow_mat"), "material"),
-                  "mattext", texttype="text/html").text = solution_html(a)
+                  "mattext", texttype="text/html").text = html
 
 
 def _choice_item(section: ET.Element, a) -> None:
@@ -150,7 +152,7 @@ def _choice_item(section: ET.Element, a) -> None:
         parent = both if i in c.right else ET.SubElement(both, "not")
         ET.SubElement(parent, "varequal", respident="response1").text = str(i)
     ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
-    _feedback(item, a)
+    _feedback(item, solution_html(a))
 
 
 def _fields(parent: ET.Element, fields: dict) -> None:
