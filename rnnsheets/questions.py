@@ -129,12 +129,17 @@ class Question:
         return next(a for a in self.answers if a.name == name)
 
 
-def asked_form(exact: bool, decimals: int) -> str:
-    """What to type, in a student's words, for an exercise's answers."""
-    if exact:
+def asked_form(exact: bool, decimals: int, fractions: bool = True) -> str:
+    """What to type, in a student's words, for an exercise's answers (``fractions``: the
+    format reads 1/3; an LMS number field does not)."""
+    if exact and fractions:
         return ("exact: a fraction such as 1/3, or a decimal (all its digits, or 3 places "
                 "if it never ends)")
-    return f"rounded to {decimals} decimals"
+    if exact:
+        return ("as a decimal number: the exact value, or at least 3 decimals if it never "
+                "ends (type 0.333 for 1/3)")
+    return (f"rounded to {decimals} decimals" if fractions
+            else f"as a decimal number rounded to {decimals} decimals")
 
 
 def tolerance(x, exact: bool, recorded) -> float:

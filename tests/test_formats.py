@@ -312,3 +312,21 @@ def test_shared_options_reach_only_the_kinds_on_the_sheet(tmp_path):
             "--out", tmp_path / "c")
     doc = json.loads((tmp_path / "c" / "answers.json").read_text())
     assert [len(e["params"]["x"]) for e in doc["variants"][0]["exercises"]] == [3, 3]
+
+
+def test_every_quiz_question_says_what_to_type(build):
+    """Moodle and Canvas number fields take no fractions: each question says to type a
+    decimal, exact or rounded to the sheet's decimals (tanh here: 4)."""
+    root = ET.parse(build / "moodle.xml").getroot()
+    for q in root.iter("question"):
+        if q.get("type") in ("numerical", "cloze"):
+            text = q.findtext("questiontext/text")
+            assert ("Give each answer as a decimal number rounded to 4 decimals" in text
+                    or "Give each answer as a decimal number: the exact value" in text), text
+    z = zipfile.ZipFile(build / "canvas-qti.zip")
+    for name in z.namelist():
+        root = ET.fromstring(z.read(name))
+        for item in root.iter(QTI + "item"):
+            if item.find(f".//{QTI}render_fib") is not None:
+                text = item.find(f".//{QTI}mattext").text
+                assert "as a decimal number" in text, text

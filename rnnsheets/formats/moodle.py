@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..questions import decimal
+from ..questions import asked_form, decimal
 from .common import asked_in, display, math_html, right_mask, solution_html, verify_quiz
 
 NAME = "moodle"
@@ -34,17 +34,19 @@ def files(job) -> dict[str, bytes]:
         single = len(q.answers) == 1 and not isinstance(q.answers[0].value, list)
         body = [f"<p>{math_html(a.statement.text)}</p>", display(a.statement.given),
                 f"<p>{math_html(q.prompt)}</p>"]
+        form = asked_form(a.exercise.exact, a.exercise.decimals, fractions=False)
+        numbers = body + [f"<p>Give each answer {form}.</p>"]
         if a.entries:
             if single:
                 (entry, value, tol), = a.entries
-                el = _question(quiz, a, "numerical", body, 1, ident=entry)
+                el = _question(quiz, a, "numerical", numbers, 1, ident=entry)
                 ans = ET.SubElement(el, "answer", fraction="100")
                 ET.SubElement(ans, "text").text = decimal(value)
                 ET.SubElement(ans, "tolerance").text = repr(tol)
                 _text(ET.SubElement(ans, "feedback"), "")
             else:
                 tables = [_cloze_table(a, answer) for answer in q.answers]
-                _question(quiz, a, "cloze", body + tables, len(a.entries))
+                _question(quiz, a, "cloze", numbers + tables, len(a.entries))
         if q.choice is not None:
             _choice(quiz, a, body)
     ET.indent(quiz)

@@ -15,8 +15,16 @@ import xml.etree.ElementTree as ET
 import zipfile
 from fractions import Fraction
 
-from ..questions import decimal
-from .common import asked_in, display, math_html, right_mask, solution_html, verify_quiz
+from ..questions import asked_form, decimal
+from .common import (
+    asked_in,
+    display,
+    entry_label,
+    math_html,
+    right_mask,
+    solution_html,
+    verify_quiz,
+)
 
 NAME = "qti"
 FILE = "canvas-qti.zip"
@@ -82,6 +90,7 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
         given = (f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
                  f"<p>{math_html(q.prompt)}</p>")
         feedback = solution_html(a)  # once per question, shared by its entries' items
+        form = asked_form(ex.exact, ex.decimals, fractions=False)
         for answer, (entry, value, tol) in ((b, c) for b in q.answers for c in a.cells(b)):
             suffix = entry[len(a.entry_id(answer)):]
             k = scale_for(value, tol)
@@ -91,8 +100,7 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
                                  title=f"Part {a.part}: {answer.name}{suffix}")
             meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
             _fields(meta, {"question_type": "numerical_question", "points_possible": "1.0"})
-            ask = (rf"Give the entry {suffix} of \({answer.label}\)." if suffix
-                   else rf"Give \({answer.label}\).")
+            ask = rf"Give \({entry_label(answer, suffix)}\) {form}."
             if k:
                 ask += f" Type 10^{k} times the value (it is smaller than Canvas keeps)."
             html = f"{given}<p>{math_html(ask)}</p>"
