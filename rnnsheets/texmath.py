@@ -39,19 +39,31 @@ def bmatrix(rows: Sequence[Sequence[str]]) -> str:
     return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(r) for r in rows) + r"\end{bmatrix}"
 
 
+def _cells(values: Sequence, places: int) -> list[str]:
+    """Entries of one vector or matrix, all in one form: if any exact entry is a fraction
+    that never ends, every exact entry is written p/q (1/4, not 0.25 beside 1/3)."""
+    as_fractions = any(isinstance(e, Fraction) and numfmt.terminating_digits(e) is None
+                       for e in values)
+    return [f"{'-' if e < 0 else ''}{abs(e.numerator)}/{e.denominator}"
+            if as_fractions and isinstance(e, Fraction) and e.denominator != 1
+            else number(e, places, slashed=True) for e in values]
+
+
 def column(v: Sequence, places: int) -> str:
     """A column vector."""
-    return bmatrix([[number(e, places, slashed=True)] for e in v])
+    return bmatrix([[c] for c in _cells(v, places)])
 
 
 def row(v: Sequence, places: int) -> str:
     """A row vector."""
-    return bmatrix([[number(e, places, slashed=True) for e in v]])
+    return bmatrix([_cells(v, places)])
 
 
 def matrix(m: Sequence[Sequence], places: int) -> str:
     """A matrix, rows as given."""
-    return bmatrix([[number(e, places, slashed=True) for e in r] for r in m])
+    flat = _cells([e for r in m for e in r], places)
+    width = len(m[0]) if m else 0
+    return bmatrix([flat[i:i + width] for i in range(0, len(flat), width)])
 
 
 def value(v, places: int) -> str:

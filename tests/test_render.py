@@ -74,3 +74,20 @@ def test_title_block_is_configurable():
                                            "date": "1 Dec"}})
     doc = render_document([draw_variant(1, "1", s)], s, False)
     assert "Week 9 \\& RNNs" in doc and "CS 101" in doc and "1 Dec" in doc
+
+
+def test_no_table_mixes_fractions_and_decimals():
+    """1/3 beside 0.25 in one matrix reads as two kinds of number: a table with an endless
+    fraction writes every entry as a fraction."""
+    import re
+
+    mixed = []
+    for seed in range(60):
+        s = _settings(seed)
+        doc = render_document([draw_variant(seed, "1", s)], s, True)
+        for body in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", doc):
+            cells = re.split(r"&|\\\\\\\\", body)
+            if (any(re.search(r"\d/\d", c) for c in cells)
+                    and any(re.fullmatch(r"\s*-?\d+\.\d+\s*", c) for c in cells)):
+                mixed.append((seed, body))
+    assert not mixed, mixed[:3]
