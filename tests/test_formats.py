@@ -81,10 +81,17 @@ def test_moodle_xml(build):
     assert root.tag == "quiz"
     questions = root.findall("question")
     assert questions[0].get("type") == "category"
-    assert questions[0].findtext("category/text") == "$course$/top/rnnsheets/seed 5"
+    assert questions[0].findtext("category/text") == "$course$/top/rnnsheets/seed 5/variant 5-1"
+    categories = [q.findtext("category/text") for q in questions if q.get("type") == "category"]
+    assert len(categories) == 3  # a subcategory per variant
+    marks = {q.findtext("defaultgrade") for q in questions if q.get("type") != "category"}
+    assert marks == {"1"}  # 1 mark per question; a cloze shares it among its fields
     got, choices = {}, 0
     for q in questions[1:]:
+        if q.get("type") == "category":
+            continue
         ident = q.findtext("idnumber")
+        assert q.findtext("name/text").startswith(f"Variant {ident.split(':')[0]} · Part ")
         assert re.match(r"^5-\d:p\d:", ident), ident  # variant and seed in every idnumber
         assert "\\(" in q.findtext("questiontext/text")
         assert "<p>\\[" in q.findtext("generalfeedback/text")  # the worked solution

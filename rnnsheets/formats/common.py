@@ -85,7 +85,7 @@ def label_text(latex: str) -> str:
     text = re.sub(rf"\\frac\{{\\partial {part}\}}\{{\\partial {part}\}}", "∂\\1/∂\\2", latex)
     text = re.sub(r"\\text\{([^{}]*)\}", r"\1", text)
     text = text.replace(r"\left(", "(").replace(r"\right)", ")")
-    return re.sub(r"[{}\\]", "", text).strip()
+    return " ".join(re.sub(r"[{}\\]", "", text).split())
 
 
 def asked(variants: list[Variant]) -> list[Asked]:

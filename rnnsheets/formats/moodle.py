@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..questions import asked_form, decimal
-from .common import asked_in, display, math_html, right_mask, solution_html, verify_quiz
+from .common import asked_in, display, label_text, math_html, right_mask, solution_html, verify_quiz
 
 NAME = "moodle"
 FILE = "moodle.xml"
@@ -25,10 +25,13 @@ _GRADES = (100, 50, 33.33333, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10)
 def files(job) -> dict[str, bytes]:
     """moodle.xml."""
     quiz = ET.Element("quiz")
-    cat = ET.SubElement(ET.SubElement(quiz, "question", type="category"), "category")
-    _text(cat, f"$course$/top/rnnsheets/seed {job.seed}")
+    variant = None
     for a in asked_in(job):
         q = a.question
+        if a.variant is not variant:  # a subcategory per variant, under the course's default
+            variant = a.variant
+            cat = ET.SubElement(ET.SubElement(quiz, "question", type="category"), "category")
+            _text(cat, f"$course$/top/rnnsheets/seed {job.seed}/variant {variant.code}")
         if not a.entries and q.choice is None:
             continue  # answered in words: shown in the HTML sheet and the PDF key
         single = len(q.answers) == 1 and not isinstance(q.answers[0].value, list)
@@ -39,29 +42,30 @@ def files(job) -> dict[str, bytes]:
         if a.entries:
             if single:
                 (entry, value, tol), = a.entries
-                el = _question(quiz, a, "numerical", numbers, 1, ident=entry)
+                el = _question(quiz, a, "numerical", numbers, ident=entry)
                 ans = ET.SubElement(el, "answer", fraction="100")
                 ET.SubElement(ans, "text").text = decimal(value)
                 ET.SubElement(ans, "tolerance").text = repr(tol)
                 _text(ET.SubElement(ans, "feedback"), "")
             else:
                 tables = [_cloze_table(a, answer) for answer in q.answers]
-                _question(quiz, a, "cloze", numbers + tables, len(a.entries))
+                _question(quiz, a, "cloze", numbers + tables)
         if q.choice is not None:
             _choice(quiz, a, body)
     ET.indent(quiz)
     return {FILE: ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"}
 
 
-def _question(quiz: ET.Element, a, kind: str, body: list[str], marks: int,
-              prompt: str = "", ident: str = "") -> ET.Element:
+def _question(quiz: ET.Element, a, kind: str, body: list[str], prompt: str = "",
+              ident: str = "", what: str = "") -> ET.Element:
+    """A question worth 1 mark (a cloze shares it equally among its fields), named in words."""
     el = ET.SubElement(quiz, "question", type=kind)
-    _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · part {a.part} · "
-                                     f"{(ident or a.id).split(':', 2)[2]}")
+    asked = what or ", ".join(label_text(x.label) for x in a.question.answers)
+    _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · Part {a.part} · {asked}")
     text = "".join(body) + (f"<p>{math_html(prompt)}</p>" if prompt else "")
     _text(ET.SubElement(el, "questiontext", format="html"), text)
     _text(ET.SubElement(el, "generalfeedback", format="html"), solution_html(a))
-    ET.SubElement(el, "defaultgrade").text = str(marks)
+    ET.SubElement(el, "defaultgrade").text = "1"
     ET.SubElement(el, "penalty").text = "0"
     ET.SubElement(el, "hidden").text = "0"
     ET.SubElement(el, "idnumber").text = ident or a.id
@@ -71,8 +75,10 @@ def _question(quiz: ET.Element, a, kind: str, body: list[str], marks: int,
 def _choice(quiz: ET.Element, a, body: list[str]) -> None:
     """Choose every term: right options share 100%, wrong ones take it back."""
     c = a.question.choice
-    el = _question(quiz, a, "multichoice", body, 1, prompt="Which of these products are "
-                   "terms of the sum? Choose every one.", ident=a.choice_id)
+    el = _question(quiz, a, "multichoice", body, prompt="Which of these products are terms "
+                   "of the sum? Choose every one.", ident=a.choice_id,
+                   what=", ".join(label_text(x.label) for x in a.question.answers)
+                   + " (choose the terms)")
     ET.SubElement(el, "single").text = "false"
     ET.SubElement(el, "shuffleanswers").text = "0"
     ET.SubElement(el, "answernumbering").text = "abc"
