@@ -124,9 +124,6 @@ class Question:
     choice: Choice | None = None
     room: str = "3cm"
 
-    def answer(self, name: str) -> Answer:
-        """The answer of that name."""
-        return next(a for a in self.answers if a.name == name)
 
 
 def asked_form(exact: bool, decimals: int, fractions: bool = True) -> str:

@@ -94,21 +94,9 @@ def number_approx(ctx, x) -> Tex:
 
 
 @jinja2.pass_context
-def approx(ctx, x) -> Tex:
-    """Only the decimal approximation (3 places, more for small values) of an exact value."""
-    return Tex(texmath.approx(x, _places(ctx)))
-
-
-@jinja2.pass_context
 def column(ctx, v: Sequence) -> Tex:
     """A column vector (endless fractions written p/q, one line high)."""
     return Tex(texmath.column(v, _places(ctx)))
-
-
-@jinja2.pass_context
-def row(ctx, v: Sequence) -> Tex:
-    """A row vector."""
-    return Tex(texmath.row(v, _places(ctx)))
 
 
 @jinja2.pass_context
@@ -129,22 +117,6 @@ def small_matrix(ctx, m: Sequence[Sequence]) -> Tex:
     body = r" \\ ".join(" & ".join(texmath.number(e, _places(ctx), slashed=True) for e in r)
                          for r in m)
     return Tex(r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)")
-
-
-@jinja2.pass_context
-def matrix_approx(ctx, m: Sequence[Sequence]) -> Tex:
-    """A matrix of decimal approximations."""
-    return Tex(texmath.bmatrix([[texmath.approx(e, _places(ctx)) for e in r] for r in m]))
-
-
-def partial(text: str) -> Tex:
-    """Shorthand like ``do_2/dh_1`` as a LaTeX fraction of partials."""
-    return Tex(texmath.partial(text))
-
-
-def chain(factors: Sequence[str]) -> Tex:
-    """A chain-rule term: its partials side by side."""
-    return Tex(texmath.chain(factors))
 
 
 def rich(text: str) -> Tex:
@@ -188,9 +160,8 @@ class FirstSeen:
 def environment() -> jinja2.Environment:
     """The Jinja environment (built once): LaTeX-safe delimiters, StrictUndefined, our filters."""
     env = make_environment("tex").overlay(finalize=_finalize)
-    env.filters.update(n=number, na=number_approx, approx=approx, col=column, row=row,
-                       mat=matrix, matapprox=matrix_approx, partial=partial, chain=chain,
-                       words=words, word=word, tex=Tex, tup=inline_vector,
+    env.filters.update(n=number, na=number_approx, col=column,
+                       mat=matrix, words=words, word=word, tex=Tex, tup=inline_vector,
                        smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display)
     return env
 

@@ -66,15 +66,6 @@ def matrix(m: Sequence[Sequence], places: int) -> str:
     return bmatrix([flat[i:i + width] for i in range(0, len(flat), width)])
 
 
-def value(v, places: int) -> str:
-    """A scalar, column vector or matrix, whichever v is."""
-    if isinstance(v, list) and v and isinstance(v[0], list):
-        return matrix(v, places)
-    if isinstance(v, list):
-        return column(v, places)
-    return number_approx(v, places)
-
-
 _PARTIAL = re.compile(r"^d(\w+?)(?:_(-?\d+))?/d(\w+?)(?:_(-?\d+))?$")
 
 

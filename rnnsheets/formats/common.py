@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import texmath
 from ..entries import flatten
 from ..exercises import REGISTRY, Exercise
-from ..questions import Answer, Question, Statement, Step, pieces, tolerance
+from ..questions import Answer, Question, Statement, pieces, tolerance
 from ..report import Report, show
 from ..sheet import Variant
 from ..userfiles import read_bytes
@@ -213,5 +213,5 @@ def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: l
         report.problems.append(f"{name}: {ident}: no such answer in answers.json")
 
 
-__all__ = ["Asked", "Step", "asked", "asked_in", "check_answers", "display", "math_html",
+__all__ = ["Asked", "asked", "asked_in", "check_answers", "display", "math_html",
            "right_mask", "solution_html", "verify_quiz"]
