@@ -7,18 +7,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .entries import flatten
 from .errors import InputError
 from .exercises import Exercise
 from .numbers import encode
 from .sheet import Variant
 from .userfiles import read_bytes
 
-SCHEMA = 1
+SCHEMA = 2
 NAME = "answers.json"
 #: The largest answers.json check reads (a 5000-variant build writes about 40 MB).
 MAX_BYTES = 200_000_000
 #: The title-block settings recorded, so a build can be rendered again.
-SHEET_FIELDS = ("title", "course", "date")
+SHEET_FIELDS = ("title", "course", "date", "decimals")
 
 
 def exercise_json(ex: Exercise) -> dict:
@@ -28,9 +29,15 @@ def exercise_json(ex: Exercise) -> dict:
         "params": encode(ex.params),
         "answers": encode(ex.answers),
         "exact": ex.exact,
-        "decimals": None if ex.exact else ex.decimals,
-        "tolerance": encode(ex.tolerance),
+        "decimals": ex.decimals if asks_decimals(ex) else None,
+        "forms": ex.forms,
+        "tolerances": ex.tolerances,
     }
+
+
+def asks_decimals(ex: Exercise) -> bool:
+    """Whether some entry may be given as a rounded decimal (else every answer is whole)."""
+    return any(f != "exact" for _, f in flatten(ex.forms) if f is not None)
 
 
 def variant_json(v: Variant) -> dict:
@@ -100,9 +107,13 @@ def _outline(doc: dict, path: Path) -> None:
 
     need(isinstance(doc.get("seed", 0), int) and not isinstance(doc.get("seed"), bool),
          "seed", "a whole number")
-    need(isinstance(doc.get("sheet", {}), dict)
-         and all(isinstance(v, str) for v in doc.get("sheet", {}).values()),
-         "sheet", "a table of title, course and date")
+    sheet = doc.get("sheet", {})
+    need(isinstance(sheet, dict) and all(isinstance(sheet.get(k, ""), str)
+                                         for k in ("title", "course", "date")),
+         "sheet", "a table of title, course and date (text) and decimals")
+    d = sheet.get("decimals", 4)
+    need(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 10, "sheet.decimals",
+         "a whole number from 1 to 10")
     for i, v in enumerate(doc["variants"]):
         at = f"variants[{i}]"
         need(isinstance(v, dict), at, "a table with id, seed, code and exercises")
@@ -121,3 +132,7 @@ def _outline(doc: dict, path: Path) -> None:
             d = e.get("decimals")
             need(d is None or (isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 10),
                  f"{where}.decimals", "null or a whole number from 1 to 10")
+            need(isinstance(e.get("tolerances"), dict), f"{where}.tolerances",
+                 "a table of the same shape as answers")
+            need(isinstance(e.get("forms"), dict), f"{where}.forms",
+                 "a table of the same shape as answers")

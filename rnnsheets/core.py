@@ -8,11 +8,14 @@ formula sits next to its derivative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+
+from .rounding import Bound, shown
 
 # --- activations -----------------------------------------------------------
 
@@ -31,7 +34,9 @@ class Activation:
         if self.name == "relu":
             if z.dtype != object:
                 return np.maximum(z, 0.0)
-            return _map(lambda v: v if v > 0 else 0 * v, z)
+            return _map(_relu, z)
+        if _bounds(z):  # a careful re-solve: each entry's error through sigma
+            return _map(lambda v: v.monotone(_SCALAR[self.name]), z)
         z = np.asarray(z, dtype=float)
         if self.name == "tanh":
             return np.tanh(z)
@@ -54,6 +59,8 @@ class Activation:
         """sigma^{-1}(y) on the domain where it exists (see :meth:`invertible`)."""
         if self.name in ("identity", "relu"):
             return y.copy()
+        if _bounds(y):
+            return _map(lambda v: v.monotone(_INVERSE[self.name]), y)
         y = np.asarray(y, dtype=float)
         if self.name == "tanh":
             return np.arctanh(y)
@@ -77,6 +84,29 @@ class Activation:
 
 ACTIVATION_NAMES = ("relu", "identity", "tanh", "sigmoid")
 ACTIVATIONS = {name: Activation(name, name in ("relu", "identity")) for name in ACTIVATION_NAMES}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def _logit(y: float) -> float:
+    return math.log(y / (1.0 - y))
+
+
+#: Scalar forms of the smooth activations and their inverses (all monotone).
+_SCALAR = {"tanh": math.tanh, "sigmoid": _sigmoid}
+_INVERSE = {"tanh": math.atanh, "sigmoid": _logit}
+
+
+def _relu(v):
+    if isinstance(v, Bound):  # max(0, .) moves a value by no more than the value moves
+        return Bound(v.v if v.v > 0 else 0 * v.v, v.e)
+    return v if v > 0 else 0 * v
+
+
+def _bounds(a: np.ndarray) -> bool:
+    return a.dtype == object and a.size > 0 and isinstance(a.flat[0], Bound)
 
 
 def _map(fn, a: np.ndarray) -> np.ndarray:
@@ -120,14 +150,14 @@ def forward(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation) -> Fo
     out = ForwardPass([], [], [], [], [])
     h = h_init
     for x in xs:
-        wx, vh = W @ x, V @ h
-        z = wx + vh + b
-        h = act.f(z)
+        wx, vh = shown(W @ x), shown(V @ h)  # each value the key prints, as a student holds it
+        z = shown(wx + vh + b)
+        h = shown(act.f(z))
         out.Wx.append(wx)
         out.Vh.append(vh)
         out.z.append(z)
         out.h.append(h)
-        out.o.append(C @ h)
+        out.o.append(shown(C @ h))
     return out
 
 
@@ -153,7 +183,7 @@ def backward(V, C, h_init, xs: Sequence[np.ndarray], fw: ForwardPass, dL_do: Seq
     dC = sum_t dL/do_t h_t^T.
     """
     N = len(fw.z)
-    dsigma = [act.df(z, h) for z, h in zip(fw.z, fw.h)]
+    dsigma = [shown(act.df(z, h)) for z, h in zip(fw.z, fw.h)]
     dL_dh: list = [None] * N
     dL_dz: list = [None] * N
     dz_next = None
@@ -161,8 +191,8 @@ def backward(V, C, h_init, xs: Sequence[np.ndarray], fw: ForwardPass, dL_do: Seq
         dh = C.T @ dL_do[t]
         if dz_next is not None:
             dh = dh + V.T @ dz_next
-        dL_dh[t] = dh
-        dL_dz[t] = dz_next = dh * dsigma[t]
+        dL_dh[t] = dh = shown(dh)
+        dL_dz[t] = dz_next = shown(dh * dsigma[t])
     h_prev = [h_init] + fw.h[:-1]
     dW = sum(np.outer(dL_dz[t], xs[t]) for t in range(N))
     dV = sum(np.outer(dL_dz[t], h_prev[t]) for t in range(N))

@@ -25,12 +25,14 @@ def numbers(value, label: str = "") -> list[tuple[str, object]]:
     return [(k, v) for k, v in flatten(value, label) if is_number(v)]
 
 
-def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
+def entries(kind: str, answers: dict, leaf=None) -> list[tuple[str, object]]:
     """Every numeric answer entry with its label, in computation order.
 
     Fields indexed by time step are interleaved step by step (``z_0, h_0, o_0,
-    z_1, ...``); backward fields run from the last step to the first.
+    z_1, ...``); backward fields run from the last step to the first. ``leaf``
+    picks other leaves of a tree of the same shape (e.g. ``forms``' strings).
     """
+    pick = leaf or is_number
     k = REGISTRY[kind]
     forward, backward = set(k.STEP_FIELDS), set(k.BACKWARD_FIELDS)
     order = list(k.ORDER)
@@ -40,7 +42,7 @@ def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
     while i < len(keys):
         group_of = forward if keys[i] in forward else backward if keys[i] in backward else None
         if group_of is None:
-            out += numbers(answers[keys[i]], keys[i])
+            out += [e for e in flatten(answers[keys[i]], keys[i]) if pick(e[1])]
             i += 1
             continue
         group = []
@@ -52,10 +54,22 @@ def entries(kind: str, answers: dict) -> list[tuple[str, object]]:
         for t in times:
             for g in group:
                 if isinstance(answers[g], list) and t < len(answers[g]):
-                    out += numbers(answers[g][t], f"{g}_{t}")
+                    out += [e for e in flatten(answers[g][t], f"{g}_{t}") if pick(e[1])]
     return out
 
 
 def is_number(v) -> bool:
     """An int, Fraction or float (not a bool)."""
     return isinstance(v, (int, float, Fraction)) and not isinstance(v, bool)
+
+
+def policy(ex) -> dict[str, tuple[str, float]]:
+    """{entry label: (form, tolerance)} of every numeric entry of an exercise: what a
+    student may give and what a grader accepts, as the exercise records it."""
+    forms = dict(entries(ex.kind, ex.forms, leaf=lambda v: isinstance(v, str)))
+    return {label: (forms[label], float(tol)) for label, tol in entries(ex.kind, ex.tolerances)}
+
+
+def question_forms(question, pol: dict) -> set[str]:
+    """The forms of every entry a question asks, from its exercise's :func:`policy`."""
+    return {pol[a.path + suffix][0] for a in question.answers for suffix, _ in flatten(a.value)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from . import numfmt
@@ -95,6 +96,12 @@ class Answer:
     name: str
     value: object
     label: str = ""
+    field: str = ""  # its place in the exercise's answers, where not its name
+
+    @property
+    def path(self) -> str:
+        """Its label in the exercise's answers (``entries``), e.g. ``expansions[0].n_terms``."""
+        return self.field or self.name
 
 
 @dataclass(frozen=True)
@@ -123,42 +130,38 @@ class Question:
     figures: tuple[Figure, ...] = field(default=())
     choice: Choice | None = None
     room: str = "3cm"
+    asked: str = ""  # what to type, in words: filled in from the exercise's answer policy
 
 
 
-def asked_form(exact: bool, decimals: int, fractions: bool = True) -> str:
-    """What to type, in a student's words, for an exercise's answers (``fractions``: the
-    format reads 1/3; an LMS number field does not)."""
-    if exact and fractions:
-        return ("exact: a fraction such as 1/3, or a decimal (all its digits, or 3 places "
-                "if it never ends)")
-    if exact:
-        return ("as a decimal number: the exact value, or at least 3 decimals if it never "
-                "ends (type 0.333 for 1/3)")
-    return (f"rounded to {decimals} decimals" if fractions
-            else f"as a decimal number rounded to {decimals} decimals")
+def asked_form(forms: set[str], decimals: int, fractions: bool = True) -> str:
+    """What to type for entries of the given forms (``exercises.FORMS``), in a student's
+    words; ``fractions``: the format reads 1/3 (an LMS number field does not)."""
+    rounded = f"rounded to {decimals} decimals"
+    if "decimals" in forms:
+        return rounded if fractions else f"as a decimal number {rounded}"
+    if "exact_or_decimal" in forms:
+        return (f"exactly (a fraction such as 1/7 is fine) or as a decimal {rounded}"
+                if fractions else f"as a decimal number, exact or {rounded}")
+    return "as a whole number"
 
 
-def tolerance(x, exact: bool, recorded) -> float:
-    """Absolute tolerance for grading one entry.
-
-    Inexact answers: the exercise's recorded tolerance. Exact answers: half a unit
-    in the last decimal they print (at least three decimals), so a typed decimal
-    that rounds to the printed one is accepted.
-    """
-    if not exact:
-        return float(recorded)
-    x = Fraction(x)
-    places = numfmt.terminating_digits(x)
-    if places is None:
-        places = numfmt.approx_places(x)
-    return 0.5 * 10.0 ** -max(places, 3)
+def precision(form: str, tol: float) -> str:
+    """One box's precision in a few characters: what it accepts."""
+    return "exact" if tol <= 1e-9 else "±" + decimal(tol)
 
 
 def decimal(x) -> str:
-    """The value as a decimal string: exact if it ends, else the nearest double's digits."""
+    """The value as a decimal string (never 1e-05 notation, which not every LMS reads):
+    exact if it ends, else a double's 15 significant digits."""
     if isinstance(x, Fraction):
-        return numfmt.exact_decimal(x) or repr(float(x))
+        return numfmt.exact_decimal(x) or _positional(float(x))
     if isinstance(x, int):
         return str(x)
-    return repr(float(x))
+    return _positional(float(x))
+
+
+def _positional(x: float) -> str:
+    # 15 significant digits: what a double holds for sure, so 0.1 + 0.2 reads 0.3
+    text = format(Decimal(f"{x:.15g}"), "f")
+    return text[:-2] if text.endswith(".0") else text

@@ -182,6 +182,6 @@ def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> s
     sheet = settings["sheet"]
     return env.get_template("sheet.tex.j2").render(
         key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
-        date=sheet["date"],
+        date=sheet["date"], decimals=sheet["decimals"],
         variants=[{"variant": v, "parts": exercise_views(v)} for v in variants],
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .entries import policy, question_forms
 from .exercises import REGISTRY, Exercise, draw
-from .questions import Question
+from .questions import Question, asked_form
 from .stream import Stream, derive_seed
 
 
@@ -34,8 +35,16 @@ class Variant:
     def questions(self) -> list[list[Question]]:
         """Each exercise's questions, worked out once and shared by every format."""
         if self._questions is None:
-            self._questions = [REGISTRY[ex.kind].questions(ex) for ex in self.exercises]
+            self._questions = [_with_forms(REGISTRY[ex.kind].questions(ex), ex)
+                               for ex in self.exercises]
         return self._questions
+
+
+def _with_forms(questions: list[Question], ex: Exercise) -> list[Question]:
+    """Each question that asks numbers, told what to type (from the exercise's policy)."""
+    pol = policy(ex)
+    return [replace(q, asked=asked_form(question_forms(q, pol), ex.decimals)) if q.answers
+            else q for q in questions]
 
 
 def default_plan(settings: dict) -> list[Planned]:

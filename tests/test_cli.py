@@ -24,7 +24,7 @@ def test_generate_writes_answers_json(tmp_path):
     r = run("generate", "--seed", "7", "--out", str(out), "--no-pdf")
     assert r.exit_code == 0, r.output
     doc = json.loads((out / "answers.json").read_text())
-    assert doc["schema"] == 1 and doc["seed"] == 7
+    assert doc["schema"] == 2 and doc["seed"] == 7
     assert doc["generator"].startswith("rnnsheets ")
     (variant,) = doc["variants"]
     assert [e["kind"] for e in variant["exercises"]] == ["forward", "bigram", "bigram_rnn", "bptt"]
@@ -50,7 +50,9 @@ def test_options_change_the_sheet(tmp_path):
     assert len(ex["forward"]["params"]["W"]) == 3 and len(ex["forward"]["params"]["x"]) == 3
     assert len(ex["bptt"]["params"]["x"]) == 4
     assert ex["bigram"]["params"]["k"] == 0.5 and ex["bigram"]["params"]["orientation"] == "column"
-    assert ex["forward"]["tolerance"] == 0.0001
+    # tanh: every h, o rounded to the sheet's 4 decimals, within a computed tolerance
+    assert ex["forward"]["decimals"] == 4 and ex["forward"]["forms"]["h"][0] == ["decimals"] * 3
+    assert all(0.00005 < t < 0.01 for t in ex["forward"]["tolerances"]["h"][-1])
 
 
 def test_config_file(tmp_path):

@@ -49,7 +49,9 @@ def test_drawn_sheets_match_the_oracle_and_resolve_identically():
         n_h, n_in, T = sizes(seed)
         ex = draw_variant(seed, "1", settings(n_h, n_in, T)).exercises[0]
         seen.add((n_h, n_in, T))
-        assert ex.kind == "lstm" and not ex.exact and ex.tolerance == 1e-4
+        assert ex.kind == "lstm" and not ex.exact and ex.decimals == 4
+        assert {f for row in ex.forms["h"] for f in row} == {"decimals"}
+        assert all(5e-5 < t < 1e-2 for row in ex.tolerances["h"] for t in row)
         a = ex.answers
         assert list(a) == [f for f in lstm.ORDER if f in a] and set(ASKED) <= set(a)
         assert len(a["h"]) == T and all(len(v) == n_h for v in a["h"])

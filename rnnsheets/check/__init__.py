@@ -33,7 +33,7 @@ def check_build(folder: Path) -> Report:
     report = Report(counts={"variants": 0, "exercises": 0, "answers": 0})
     doc = answersfile.load(folder)
     variants = [recheck_variant(v, i, report) for i, v in enumerate(doc["variants"])]
-    sheet = {"title": "", "course": "", "date": "", **doc.get("sheet", {})}
+    sheet = {"title": "", "course": "", "date": "", "decimals": 4, **doc.get("sheet", {})}
     job = Job(doc.get("seed", 0), {"sheet": sheet}, variants)
     for driver in DRIVERS.values():
         driver.verify(folder, job, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from math import isfinite
 
-from ..entries import entries, flatten, is_number
+from ..entries import entries, flatten, is_number, policy
 from ..errors import InputError
 from ..exercises import REGISTRY, Exercise, solve
 from ..numbers import decode_exact, encode, to_fraction
@@ -26,6 +26,7 @@ def recheck_variant(v: dict, index: int, report: Report) -> Variant:
             report.problems.append(f"{where}: params do not solve: {err}")
             continue
         _compare_answers(where, e, fresh, report)
+        _compare_policy(where, e, fresh, report)
         exercises.append(fresh)
         report.count("exercises")
     report.count("variants")
@@ -56,6 +57,26 @@ def _compare_answers(where: str, recorded: dict, fresh: Exercise, report: Report
     for k, v in fresh.answers.items():  # words and the symbolic expansion
         if not any(is_number(x) for _, x in flatten(v)) and encode(v) != raw.get(k):
             report.problems.append(f"{where}: {k}: recorded {raw.get(k)!r}, computed {encode(v)!r}")
+
+
+def _compare_policy(where: str, recorded: dict, fresh: Exercise, report: Report) -> None:
+    """The recorded form and tolerance of every entry against the fresh answer policy."""
+    pol = policy(fresh)
+    forms = recorded.get("forms")
+    tols = recorded.get("tolerances")
+    got_forms = dict(entries(fresh.kind, forms, leaf=lambda v: isinstance(v, str))) \
+        if isinstance(forms, dict) else {}
+    got_tols = dict(entries(fresh.kind, tols)) if isinstance(tols, dict) else {}
+    for label, (form, tol) in pol.items():
+        if got_forms.get(label) != form:
+            report.problems.append(f"{where}: forms: {label}: recorded "
+                                   f"{got_forms.get(label)!r}, computed {form!r}")
+        got = got_tols.get(label)
+        if not is_number(got) or abs(float(got) - tol) > 1e-12 * max(1.0, tol):
+            report.problems.append(f"{where}: tolerances: {label}: recorded {got!r}, "
+                                   f"computed {tol!r}")
+    for label in (got_forms.keys() | got_tols.keys()) - pol.keys():
+        report.problems.append(f"{where}: {label}: a form or tolerance for no answer")
 
 
 def _readable(value):

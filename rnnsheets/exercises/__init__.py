@@ -6,11 +6,13 @@ the registry.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from importlib import import_module
 
+from .. import rounding
 from ..errors import InputError
 from ..stream import Stream
-from .base import Exercise, Kind, tolerance_for
+from .base import FORMS, Exercise, Kind
 
 #: Every kind, one line each: the module of that name in this package.
 KINDS = (
@@ -35,9 +37,28 @@ def solve(kind: str, params: dict, decimals: int, where: str = "") -> Exercise:
     if unknown:  # a misspelt field would otherwise be drawn afresh without a word
         raise InputError(f"{where}.{unknown[0]}" if where else str(unknown[0]),
                          f"unknown param of {kind}; expected one of {', '.join(p)}")
-    exact = k.is_exact(p)
     answers = k.solve(p, where)
-    return Exercise(kind, p, answers, exact, decimals, tolerance_for(exact, decimals))
+    with rounding.careful(decimals):  # again, as a student who rounds what the key shows
+        held = k.solve(p, where)
+    return Exercise(kind, p, answers, k.is_exact(p), decimals,
+                    _leaves(held, lambda x: rounding.tolerance(x, decimals)),
+                    _leaves(answers, _form))
+
+
+def _form(x) -> str:
+    """What a student may give for an entry: whole numbers exactly, rationals exactly or
+    rounded, the rest rounded."""
+    return "exact" if isinstance(x, int) else "exact_or_decimal" if isinstance(
+        x, Fraction) else "decimals"
+
+
+def _leaves(tree, fn):
+    """``fn`` of every numeric leaf of an answers tree, None for the others (words)."""
+    if isinstance(tree, dict):
+        return {k: _leaves(v, fn) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_leaves(v, fn) for v in tree]
+    return None if isinstance(tree, (str, bool)) or tree is None else fn(tree)
 
 
 def draw(kind: str, stream: Stream, settings: dict, given: dict | None = None,
@@ -47,4 +68,4 @@ def draw(kind: str, stream: Stream, settings: dict, given: dict | None = None,
     return solve(kind, params, settings["sheet"]["decimals"], where)
 
 
-__all__ = ["ACTIVITY", "REGISTRY", "Exercise", "Kind", "draw", "solve"]
+__all__ = ["ACTIVITY", "FORMS", "REGISTRY", "Exercise", "Kind", "draw", "solve"]

@@ -4,7 +4,7 @@ params reader."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from types import ModuleType
 from typing import Protocol
@@ -23,13 +23,22 @@ MAX_DRAWS = 1000
 MAX_WORD = 30
 
 
+#: What a student may give for one answer entry (``Exercise.forms``).
+FORMS = {
+    "exact": "a whole number",  # counts, numbers of terms
+    "exact_or_decimal": "exact (a fraction is fine) or a decimal rounded to the decimals asked",
+    "decimals": "a decimal rounded to the decimals asked",
+}
+
+
 @dataclass
 class Exercise:
     """One solved exercise: what the worksheet prints (params) and the key (answers).
 
-    ``exact`` answers are Fractions and must match to the last digit; otherwise
-    answers are floats, printed with ``decimals`` places and graded within
-    ``tolerance`` (absolute).
+    ``exact`` answers are Fractions; otherwise floats, printed with ``decimals``
+    places. The answer policy, per entry and of the same shape as ``answers``:
+    ``forms`` (a key of :data:`FORMS`) and ``tolerances``, the absolute error a
+    grader accepts, which covers a careful student's rounding (see ``rounding``).
     """
 
     kind: str
@@ -37,7 +46,9 @@ class Exercise:
     answers: dict
     exact: bool
     decimals: int
-    tolerance: Fraction | float = 0
+    tolerances: dict = field(default_factory=dict)
+    forms: dict = field(default_factory=dict)
+
 
 
 class KindModule(Protocol):
@@ -111,11 +122,6 @@ class Kind:
         """Optional: rules across the section's settings (default: none)."""
         if hasattr(self.module, "check_settings"):
             self.module.check_settings(section, where)
-
-
-def tolerance_for(exact: bool, decimals: int) -> Fraction | float:
-    """Absolute error to accept: 0 if exact, else one unit in the last printed place."""
-    return 0 if exact else float(Fraction(1, 10**decimals))
 
 
 class Params:

@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
 from ..questions import Answer, Question, Statement, Step, literal, words
+from ..rounding import shown
 from ..settings import Flag, OneOf, Positive, Whole
 from ..stream import Stream
 from .base import Params
@@ -153,7 +154,7 @@ def solve(p: dict, where: str = "") -> dict:
     query = _wrap([p["query"]], p["boundaries"])[0]
     vocab = vocabulary(corpus)
     counts = bigram_counts(corpus, vocab)
-    P = smoothed_table(counts, p["k"])
+    P = shown(smoothed_table(counts, p["k"]))
     factors, likelihood = sequence_probability(P, vocab, query)
     table = P if p["orientation"] == "row" else P.T
     return to_plain({

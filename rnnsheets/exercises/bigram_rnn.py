@@ -10,6 +10,7 @@ from .. import bank, core, texmath
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Question, Statement, Step, literal
+from ..rounding import shown
 from ..settings import OneOf, Whole
 from ..stream import Stream
 from .base import Params, first_size
@@ -85,7 +86,7 @@ def design(P: np.ndarray, act: core.Activation):
     are exact whatever the activation; W is exact for relu and identity.
     """
     n = P.shape[0]
-    W = act.inv(P.T)
+    W = shown(act.inv(P.T))
     V = core.exact_array([[0] * n] * n)
     b = core.exact_array([0] * n)
     C = core.exact_array([[int(i == j) for j in range(n)] for i in range(n)])

@@ -11,6 +11,7 @@ from .. import core, texmath
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Choice, Figure, Question, Statement, Step
+from ..rounding import shown
 from ..settings import Flag, Lengths, OneOf, Whole
 from ..stream import Stream
 from . import rnn
@@ -82,19 +83,19 @@ def parse(params: dict, where: str) -> dict:
 
 
 def loss_gradients(W, V, b, C, h_init, xs, act: core.Activation):
-    """L = sum_{t<N} ||x_{t+1} - o_t||^2 over tokens x_0..x_N, with dL/do_t = 2 (o_t - x_{t+1}),
-    and the backward pass through the RNN."""
+    """The forward pass, each step's ||x_{t+1} - o_t||^2 (L is their sum over t < N),
+    dL/do_t = 2 (o_t - x_{t+1}) and the backward pass through the RNN."""
     N = len(xs) - 1
     fw = core.forward(W, V, b, C, h_init, xs[:N], act)
     errs = [o - x for o, x in zip(fw.o, xs[1:])]
-    loss = sum((e * e).sum() for e in errs)
-    dL_do = [2 * e for e in errs]
-    return fw, loss, dL_do, core.backward(V, C, h_init, xs[:N], fw, dL_do, act)
+    step_loss = [shown((e * e).sum()) for e in errs]
+    dL_do = [shown(2 * e) for e in errs]
+    return fw, step_loss, dL_do, core.backward(V, C, h_init, xs[:N], fw, dL_do, act)
 
 
-def d_output0_d_W(C, z0, h0, x0, i: int, j: int, act: core.Activation) -> np.ndarray:
+def d_output0_d_W(C, dsigma0, x0, i: int, j: int) -> np.ndarray:
     """d o_0 / d W_ij = C[:, i] sigma'(z_0[i]) x_0[j] (h_{-1} does not depend on W)."""
-    return C[:, i] * act.df(z0, h0)[i] * x0[j]
+    return C[:, i] * dsigma0[i] * x0[j]
 
 
 @dataclass(frozen=True)
@@ -175,14 +176,14 @@ def solve(p: dict, where: str = "") -> dict:
     W, V, b, C, h0, xs, act = rnn.arrays(p)
     N = len(xs) - 1
     try:
-        fw, loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act)
+        fw, step_loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act)
     except ValueError:  # a ReLU pre-activation at exactly 0: say which
         rnn.check_relu(p, rnn.run(p).z[:N], where)
         raise
     answers = {
         "z": fw.z, "h": fw.h, "o": fw.o, "dsigma": g.dsigma,
-        "step_loss": [((o - x) * (o - x)).sum() for o, x in zip(fw.o, xs[1:])],
-        "loss": loss, "dL_do": dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
+        "step_loss": step_loss, "loss": sum(step_loss),
+        "dL_do": dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
         "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
         "n_terms": n_terms(N),
         "expansions": [{"N": n, "n_terms": n_terms(n), "terms": expansion(n)}
@@ -190,7 +191,7 @@ def solve(p: dict, where: str = "") -> dict:
     }
     if "entry" in p:
         i, j = p["entry"]
-        answers["d_o0_d_W_entry"] = d_output0_d_W(C, fw.z[0], fw.h[0], xs[0], i, j, act)
+        answers["d_o0_d_W_entry"] = d_output0_d_W(C, g.dsigma[0], xs[0], i, j)
     return to_plain(answers)
 
 
@@ -271,7 +272,8 @@ def questions(ex) -> list[Question]:
         out.append(Question(
             f"expansion_{e['N']}", rf"Write \({dLdW}\) for \(N = {e['N']}\) as a sum of "
             "chain-rule products. How many terms are there?",
-            (Answer(f"n_terms_{e['N']}", e["n_terms"], rf"\text{{terms for }} N = {e['N']}"),),
+            (Answer(f"n_terms_{e['N']}", e["n_terms"], rf"\text{{terms for }} N = {e['N']}",
+                    f"expansions[{n}].n_terms"),),
             tuple(steps),
             r"\(W\) reaches the output \(o_j\) directly at step \(j\), and also through every "
             r"earlier step \(k < j\); each step back adds a factor "

@@ -7,6 +7,7 @@ import numpy as np
 from .. import core, texmath
 from ..numbers import to_plain
 from ..questions import Answer, Question, Statement, Step
+from ..rounding import shown
 from ..settings import Whole, grid
 from ..stream import Stream
 from .base import Params, first_size
@@ -85,12 +86,12 @@ def parse(params: dict, where: str) -> dict:
 def step(p: dict, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> dict:
     """One LSTM step: pre-activations a_*, gates, c_t = f*c_{t-1} + i*g, h_t = o*tanh(c_t)."""
     out = {}
-    for g in GATES:
-        a = p[f"W_{g}"] @ x + p[f"U_{g}"] @ h_prev + p[f"b_{g}"]
-        out[f"a_{g}"], out[f"gate_{g}"] = a, _ACT[g].f(a)
-    out["c"] = out["gate_f"] * c_prev + out["gate_i"] * out["gate_g"]
-    out["tanh_c"] = _TANH.f(out["c"])
-    out["h"] = out["gate_o"] * out["tanh_c"]
+    for g in GATES:  # shown: each value the key prints, as a careful student holds it
+        a = shown(shown(p[f"W_{g}"] @ x) + shown(p[f"U_{g}"] @ h_prev) + p[f"b_{g}"])
+        out[f"a_{g}"], out[f"gate_{g}"] = a, shown(_ACT[g].f(a))
+    out["c"] = shown(out["gate_f"] * c_prev + out["gate_i"] * out["gate_g"])
+    out["tanh_c"] = shown(_TANH.f(out["c"]))
+    out["h"] = shown(out["gate_o"] * out["tanh_c"])
     return out
 
 

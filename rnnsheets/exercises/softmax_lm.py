@@ -11,6 +11,7 @@ from ..core import ACTIVATION_NAMES
 from ..errors import InputError
 from ..numbers import to_plain
 from ..questions import Answer, Figure, Question, Statement, Step, literal, words
+from ..rounding import shown
 from ..settings import OneOf, Whole
 from ..stream import Stream
 from . import rnn
@@ -109,14 +110,15 @@ def parse(params: dict, where: str) -> dict:
 
 
 def softmax(o: np.ndarray) -> np.ndarray:
-    """p = e^o / sum_k e^(o_k), shifted by max(o) so that e^o cannot overflow."""
-    e = np.exp(o - o.max())
-    return e / e.sum()
+    """p = e^o / sum_k e^(o_k) (|o| <= MAX_LOGIT, so e^o cannot overflow), through the
+    exponentials and their sum as the key prints them."""
+    e = shown(np.exp(o))
+    return shown(e / shown(e.sum()))
 
 
-def cross_entropy(p: np.ndarray, target: int) -> float:
+def cross_entropy(p: np.ndarray, target: int):
     """-ln p[target]: the loss of predicting p when the next token is ``target``."""
-    return float(-np.log(p[target]))
+    return shown(-np.log(p[target]))
 
 
 def d_cross_entropy_softmax(p: np.ndarray, x_next: np.ndarray) -> np.ndarray:
@@ -140,12 +142,12 @@ def solve(p: dict, where: str = "") -> dict:
     probs = [softmax(o) for o in fw.o]
     targets = [int(np.argmax(x)) for x in xs[1:]]
     step_loss = [cross_entropy(q, i) for q, i in zip(probs, targets)]
-    loss = sum(step_loss)
-    do = [d_cross_entropy_softmax(q, x) for q, x in zip(probs, xs[1:])]
+    loss = shown(sum(step_loss))
+    do = [shown(d_cross_entropy_softmax(q, x)) for q, x in zip(probs, xs[1:])]
     g = core.backward(V, C, h0, xs[:N], fw, do, act)
     return to_plain({
         "z": fw.z, "h": fw.h, "o": fw.o, "p": probs, "step_loss": step_loss, "loss": loss,
-        "perplexity": math.exp(loss / N), "do": do, "dL_dh": g.dL_dh, "dsigma": g.dsigma,
+        "perplexity": np.exp(loss / N), "do": do, "dL_dh": g.dL_dh, "dsigma": g.dsigma,
         "dL_dz": g.dL_dz, "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
     })
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import texmath
-from ..entries import flatten
+from ..entries import flatten, policy, question_forms
 from ..exercises import REGISTRY, Exercise
-from ..questions import Answer, Question, Statement, pieces, tolerance
+from ..questions import Answer, Question, Statement, asked_form, pieces
 from ..report import Report, show
 from ..sheet import Variant
 from ..userfiles import read_bytes
@@ -29,6 +29,7 @@ class Asked:
     exercise: Exercise
     statement: Statement
     question: Question
+    policy: dict[str, tuple[str, float]]  # the exercise's {entry label: (form, tolerance)}
 
     @property
     def id(self) -> str:
@@ -41,9 +42,13 @@ class Asked:
 
     def cells(self, answer: Answer) -> list[tuple[str, object, float]]:
         """(entry id, value, grading tolerance) for each entry of one answer."""
-        ex = self.exercise
-        return [(self.entry_id(answer, suffix), v, tolerance(v, ex.exact, ex.tolerance))
+        return [(self.entry_id(answer, suffix), v, self.policy[answer.path + suffix][1])
                 for suffix, v in flatten(answer.value)]
+
+    def asked_form(self, fractions: bool) -> str:
+        """What to type for this question's answers, in words (see ``questions.asked_form``)."""
+        return asked_form(question_forms(self.question, self.policy), self.exercise.decimals,
+                          fractions)
 
     @property
     def entries(self) -> list[tuple[str, object, float]]:
@@ -93,8 +98,8 @@ def asked(variants: list[Variant]) -> list[Asked]:
     out = []
     for v in variants:
         for n, (ex, questions) in enumerate(zip(v.exercises, v.questions()), start=1):
-            st = REGISTRY[ex.kind].statement(ex)
-            out.extend(Asked(v, n, ex, st, q) for q in questions)
+            st, pol = REGISTRY[ex.kind].statement(ex), policy(ex)
+            out.extend(Asked(v, n, ex, st, q, pol) for q in questions)
     return out
 
 
@@ -207,7 +212,7 @@ def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: l
         got, got_tol = found[ident]
         if abs(got - float(value)) > 1e-9 * max(1.0, abs(float(value))):
             report.problems.append(f"{name}: {ident}: says {got!r}, computed {show(value)}")
-        elif abs(got_tol - tol) > 1e-9 * max(1.0, tol) and tol:
+        elif abs(got_tol - tol) > 1e-9 * max(1.0, tol):
             report.problems.append(f"{name}: {ident}: tolerance {got_tol!r}, expected {tol!r}")
     for ident in found.keys() - want.keys():
         report.problems.append(f"{name}: {ident}: no such answer in answers.json")

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .. import texmath
 from ..exercises import REGISTRY
-from ..questions import asked_form, decimal, pieces
+from ..questions import decimal, pieces, precision
 from ..templating import environment
 from . import svg
 from .common import asked_in, entry_label, label_text, right_mask, verify_quiz
@@ -69,11 +69,14 @@ def files(job) -> dict[str, bytes]:
         for answer in a.question.answers:
             value = answer.value
             cols = len(value[0]) if isinstance(value, list) and isinstance(value[0], list) else 1
-            answers.append({"label": answer.label, "cols": cols, "entries": [
-                {"id": entry, "label": entry_label(answer, entry[len(a.entry_id(answer)):]),
-                 "name": label_text(entry_label(answer, entry[len(a.entry_id(answer)):])),
-                 "answer": decimal(v), "tol": repr(tol)}
-                for entry, v, tol in a.cells(answer)]})
+            entries = []
+            for entry, v, tol in a.cells(answer):
+                suffix = entry[len(a.entry_id(answer)):]
+                label = entry_label(answer, suffix)
+                entries.append({"id": entry, "label": label, "name": label_text(label),
+                                "answer": decimal(v), "tol": decimal(tol),
+                                "precision": precision(a.policy[answer.path + suffix][0], tol)})
+            answers.append({"label": answer.label, "cols": cols, "entries": entries})
         solution = [{"text": text, "lines": [line for s in steps
                                              for line in texmath.step_lines(s, d)]}
                     for text, steps in texmath.blocks(a.question.solution)]
@@ -82,12 +85,11 @@ def files(job) -> dict[str, bytes]:
                    if choice else [])
         parts[-1]["questions"].append({"q": a.question, "answers": answers,
                                        "solution": solution, "options": options,
-                                       "id": a.id, "form": asked_form(a.exercise.exact, d),
-                                       "tol": None if a.exercise.exact
-                                       else repr(float(a.exercise.tolerance))})
+                                       "id": a.id, "form": a.asked_form(fractions=True)})
     sheet = job.settings["sheet"]
     page = _environment().get_template("sheet.html.j2").render(
-        title=sheet["title"], course=sheet["course"], date=sheet["date"], variants=variants)
+        title=sheet["title"], course=sheet["course"], date=sheet["date"],
+        decimals=sheet["decimals"], variants=variants)
     return {FILE: page.encode("utf-8")}
 
 

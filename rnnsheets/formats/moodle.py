@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..questions import asked_form, decimal
+from ..questions import decimal
 from .common import asked_in, display, label_text, math_html, right_mask, solution_html, verify_quiz
 
 NAME = "moodle"
@@ -37,15 +37,14 @@ def files(job) -> dict[str, bytes]:
         single = len(q.answers) == 1 and not isinstance(q.answers[0].value, list)
         body = [f"<p>{math_html(a.statement.text)}</p>", display(a.statement.given),
                 f"<p>{math_html(q.prompt)}</p>"]
-        form = asked_form(a.exercise.exact, a.exercise.decimals, fractions=False)
-        numbers = body + [f"<p>Give each answer {form}.</p>"]
+        numbers = body + [f"<p>Give each answer {a.asked_form(fractions=False)}.</p>"]
         if a.entries:
             if single:
                 (entry, value, tol), = a.entries
                 el = _question(quiz, a, "numerical", numbers, ident=entry)
                 ans = ET.SubElement(el, "answer", fraction="100")
                 ET.SubElement(ans, "text").text = decimal(value)
-                ET.SubElement(ans, "tolerance").text = repr(tol)
+                ET.SubElement(ans, "tolerance").text = decimal(tol)
                 _text(ET.SubElement(ans, "feedback"), "")
             else:
                 tables = [_cloze_table(a, answer) for answer in q.answers]
@@ -105,15 +104,20 @@ def _cloze_table(a, answer) -> str:
     value = answer.value
     matrix = isinstance(value, list) and bool(value) and isinstance(value[0], list)
     width = len(value[0]) if matrix else 1
-    fields = [f"<td>{{1:NUMERICAL:={decimal(v)}:{tol!r}}}</td>" for _, v, tol in a.cells(answer)]
+    fields = [f"<td>{{1:NUMERICAL:={decimal(v)}:{decimal(tol)}~%0%{PAD}:0}}</td>"
+              for _, v, tol in a.cells(answer)]
     rows = ["<tr>" + "".join(fields[i:i + width]) + "</tr>" for i in range(0, len(fields), width)]
     kind = "matrix" if matrix else "vector" if isinstance(value, list) else "number"
     return (f"<p>\\({answer.label}\\) =</p>"
             f'<table class="rnnsheets {kind}" data-entry="{answer.name}">{"".join(rows)}</table>')
 
 
+#: Moodle sizes a cloze box by its longest stored answer (as PHP prints the float, at most
+#: 20 characters). Every box also holds this 0% answer of 20 characters, so every box has
+#: the same width, and a short box never tells that the answer is 0.
+PAD = "-0.00011111111111111"
 _TABLE = re.compile(r'<table class="rnnsheets (\w+)" data-entry="([^"]+)">(.*?)</table>', re.S)
-_CLOZE = re.compile(r"\{1:NUMERICAL:=([^:}]+):([^}]+)\}")
+_CLOZE = re.compile(r"\{1:NUMERICAL:=([^:}]+):([^}~]+)~%0%" + re.escape(PAD) + r":0\}")
 
 
 def read(data: bytes) -> dict[str, tuple[float, float]]:

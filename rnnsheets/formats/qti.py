@@ -1,21 +1,23 @@
 """Canvas QTI 1.2 (canvas-qti.zip): one quiz per variant, a numerical question per entry.
 
-Canvas keeps four decimals of a numerical answer, so an entry smaller than 1e-4
-in magnitude, or with a tolerance below 1e-4, is asked scaled ("give 10^k times
-the value") and its item id records the scale (``...~e3``).
+Canvas's quiz page rounds a typed number to four decimals, so an entry a student
+types with more decimals is asked scaled ("type 10^k times your answer") and its
+item id records the scale (``...~e3``). Each range is the entry's tolerance, written
+as exact decimals.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 from fractions import Fraction
 
-from ..questions import asked_form, decimal
+from ..numfmt import terminating_digits
+from ..questions import decimal
 from .common import (
     asked_in,
     display,
@@ -69,15 +71,27 @@ def item_key(question_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", question_id)
 
 
-def scale_for(value, tol: float) -> int:
-    """k such that 10^k * value and 10^k * tol survive Canvas's four decimals."""
-    k = 0
-    v = abs(float(value))
-    if 0 < v < 10**-CANVAS_PLACES:
-        k = max(k, math.ceil(-math.log10(v)) - CANVAS_PLACES + 2)
-    if 0 < tol < 10**-CANVAS_PLACES:
-        k = max(k, math.ceil(-math.log10(tol)) - CANVAS_PLACES)
-    return k
+def scale_for(value, tol: float, decimals: int) -> int:
+    """k such that 10^k times what a student types has at most Canvas's four decimals.
+
+    Canvas's quiz page rounds a typed number to four decimals before grading. A student
+    types ``decimals`` places where the tolerance allows rounding, else the exact value.
+    """
+    places = decimals if tol > 0 else terminating_digits(Fraction(decimal(value))) or 0
+    return max(0, places - CANVAS_PLACES)
+
+
+def bounds(value, tol: float, k: int) -> tuple[str, str, str]:
+    """The scaled answer and its range as exact decimal strings (Canvas takes the margin as
+    upper bound minus answer, so float noise there would shrink it)."""
+    scaled = Decimal(decimal(value)).scaleb(k)
+    t = Decimal(decimal(tol)).scaleb(k)
+    return tuple(_plain(x) for x in (scaled, scaled - t, scaled + t))
+
+
+def _plain(x: Decimal) -> str:
+    text = format(x.normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
 def _assessment(ident: str, title: str, items: list) -> ET.Element:
@@ -90,11 +104,11 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
         given = (f"<p>{math_html(a.statement.text)}</p>{display(a.statement.given)}"
                  f"<p>{math_html(q.prompt)}</p>")
         feedback = solution_html(a)  # once per question, shared by its entries' items
-        form = asked_form(ex.exact, ex.decimals, fractions=False)
+        form = a.asked_form(fractions=False)
         for answer, (entry, value, tol) in ((b, c) for b in q.answers for c in a.cells(b)):
             suffix = entry[len(a.entry_id(answer)):]
-            k = scale_for(value, tol)
-            scaled = Fraction(value) * 10**k if ex.exact else float(value) * 10**k
+            k = scale_for(value, tol, ex.decimals)
+            exact, low, high = bounds(value, tol, k)
             item_id = item_key(entry) + (f"~e{k}" if k else "")
             item = ET.SubElement(section, "item", ident=item_id,
                                  title=f"Part {a.part}: {answer.name}{suffix}")
@@ -102,7 +116,9 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
             _fields(meta, {"question_type": "numerical_question", "points_possible": "1.0"})
             ask = rf"Give \({entry_label(answer, suffix)}\) {form}."
             if k:
-                ask += f" Type 10^{k} times the value (it is smaller than Canvas keeps)."
+                ask += (f" Canvas keeps only {CANVAS_PLACES} decimals, so type your answer "
+                        f"times 10^{k} (for 0.{'0' * (k - 1)}12345 type "
+                        f"{Decimal('0.' + '0' * (k - 1) + '12345').scaleb(k):f}).")
             html = f"{given}<p>{math_html(ask)}</p>"
             pres = ET.SubElement(item, "presentation")
             ET.SubElement(ET.SubElement(pres, "material"), "mattext",
@@ -115,11 +131,10 @@ def _assessment(ident: str, title: str, items: list) -> ET.Element:
                           minvalue="0", varname="SCORE", vartype="Decimal")
             cond = ET.SubElement(proc, "respcondition", {"continue": "No"})
             var = ET.SubElement(ET.SubElement(cond, "conditionvar"), "or")
-            ET.SubElement(var, "varequal", respident="response1").text = decimal(scaled)
+            ET.SubElement(var, "varequal", respident="response1").text = exact
             both = ET.SubElement(var, "and")
-            t = tol * 10**k
-            ET.SubElement(both, "vargte", respident="response1").text = repr(float(scaled) - t)
-            ET.SubElement(both, "varlte", respident="response1").text = repr(float(scaled) + t)
+            ET.SubElement(both, "vargte", respident="response1").text = low
+            ET.SubElement(both, "varlte", respident="response1").text = high
             ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
             _feedback(item, feedback)
         if q.choice is not None:
@@ -216,10 +231,12 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
                     out[ident] = (float(right_mask(right)), 0.0)
                     continue
                 k = int(ident.rsplit("~e", 1)[1]) if "~e" in ident else 0
-                value = float(item.find(f".//{{{QTI_NS}}}varequal").text)
-                lo = float(item.find(f".//{{{QTI_NS}}}vargte").text)
-                hi = float(item.find(f".//{{{QTI_NS}}}varlte").text)
-                out[ident.rsplit("~e", 1)[0]] = (value / 10**k, (hi - lo) / 2 / 10**k)
+                value = Decimal(item.find(f".//{{{QTI_NS}}}varequal").text)
+                lo = Decimal(item.find(f".//{{{QTI_NS}}}vargte").text)
+                hi = Decimal(item.find(f".//{{{QTI_NS}}}varlte").text)
+                # a range not centred on the answer reads as tolerance -1: a finding
+                tol = (hi - value).scaleb(-k) if hi - value == value - lo else -1
+                out[ident.rsplit("~e", 1)[0]] = (float(value.scaleb(-k)), float(tol))
     return out
 
 
