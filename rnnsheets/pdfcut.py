@@ -13,17 +13,22 @@ KEYWORDS = "rnnsheets-source-md5 {md5} variant {code}"
 
 def spans(reader: PdfReader, count: int) -> list[tuple[int, int]]:
     """The pages (1-based, inclusive) of each of ``count`` variants, read from the named
-    destinations the template puts at each variant's start and end: the PDF's own
-    structure, which no text on a sheet can forge (a log line could be)."""
+    destinations the template puts at each variant's start, after the last one and on
+    each blank page put in to start the next on an odd page: the PDF's own structure,
+    which no text on a sheet can forge (a log line could be). A variant runs up to the
+    next one's start (a mark at its end could float to the next page when the last page
+    is full)."""
     dests = reader.named_destinations
-    out = []
+    page = reader.get_destination_page_number
+    fillers = {page(d) + 1 for name, d in dests.items() if name.startswith("rnnsheets-filler-")}
+    starts = []
     for n in range(1, count + 1):
-        first, last = (dests.get(f"rnnsheets-variant-{end}-{n}") for end in ("start", "end"))
-        if first is None or last is None:
-            raise ValueError(f"variant {n} has no page marks in the PDF")
-        out.append((reader.get_destination_page_number(first) + 1,
-                    reader.get_destination_page_number(last) + 1))
-    return out
+        if (first := dests.get(f"rnnsheets-variant-start-{n}")) is None:
+            raise ValueError(f"variant {n} has no page mark in the PDF")
+        starts.append(page(first) + 1)
+    after = dests.get("rnnsheets-variants-end")  # what follows the last (the key's grid)
+    ends = [s - 1 for s in starts[1:]] + [page(after) if after else len(reader.pages)]
+    return [(s, e - (e in fillers)) for s, e in zip(starts, ends)]
 
 
 def slice_pdf(pdf: bytes, count: int) -> Iterator[PdfWriter]:

@@ -141,8 +141,9 @@ def asked_form(forms: set[str], decimals: int, fractions: bool = True) -> str:
     if "decimals" in forms:
         return rounded if fractions else f"as a decimal number {rounded}"
     if "exact_or_decimal" in forms:
-        return (f"exactly (a fraction such as 1/7 is fine) or as a decimal {rounded}"
-                if fractions else f"as a decimal number, exact or {rounded}")
+        return (f"exactly, as a decimal or a fraction such as 1/7; round a value with more "
+                f"than {decimals} decimals to {decimals}" if fractions else
+                f"as a decimal number: exactly, or {rounded} if it has more")
     return "as a whole number"
 
 

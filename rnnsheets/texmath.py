@@ -130,8 +130,9 @@ def display_tex(steps, places: int) -> str:
     rows: list[list[str]] = []
     out = []
 
-    def flush() -> None:
-        out.extend(r"\[" + r", \qquad ".join(r) + r"\]" for r in rows)
+    def flush() -> None:  # a row of several wraps where the page is too narrow for it
+        out.extend(r"\[" + r[0] + r"\]" if len(r) == 1 else
+                   r"\begin{mathrow}" + r",\nextmath ".join(r) + r"\end{mathrow}" for r in rows)
         rows.clear()
 
     for s in steps:

@@ -331,8 +331,8 @@ def test_every_quiz_question_says_what_to_type(build):
         if q.get("type") in ("numerical", "cloze"):
             text = q.findtext("questiontext/text")
             assert ("Give each answer as a decimal number rounded to 4 decimals" in text
-                    or "Give each answer as a decimal number, exact or rounded to 4 decimals"
-                    in text or "Give each answer as a whole number" in text), text
+                    or "Give each answer as a decimal number: exactly, or rounded to 4 decimals "
+                    "if it has more" in text or "Give each answer as a whole number" in text), text
     z = zipfile.ZipFile(build / "canvas-qti.zip")
     for name in z.namelist():
         root = ET.fromstring(z.read(name))

@@ -102,8 +102,10 @@ def _clauses(key_tex: str):
             part = int(m.group(1))
             continue
         for block in re.findall(r"\\begin\{solution\}(.*?)\\end\{solution\}", chunk, re.S):
-            for display in re.findall(r"\\\[(.*?)\\\]", block, re.S):
-                for clause in _split_top(display, r", \qquad "):
+            for display in re.findall(r"\\\[(.*?)\\\]|\\begin\{mathrow\}(.*?)"
+                                      r"\\end\{mathrow\}", block, re.S):
+                display = "".join(display)
+                for clause in _split_top(display, r",\nextmath "):
                     pieces = _split_top(clause, " = ")
                     if len(pieces) >= 2:
                         yield part, pieces[0].strip(), pieces[-1]

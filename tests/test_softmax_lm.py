@@ -186,10 +186,7 @@ def test_render(key):
 
 
 def test_pdf_compiles_without_overfull_boxes(tex):
-    """A worksheet and key over N = 3, hidden 3, vocab 4 typeset with no overfull hbox.
-
-    The sheet's writing boxes (``\\workspace``) overflow by their 0.4pt frame; that is
-    the shared preamble's, so boxes under 1pt are let through."""
+    """A worksheet and key over N = 3, hidden 3, vocab 4 typeset with no overfull hbox."""
     settings = settings_for(3, hidden=3, steps=3, vocab=4)
     v = draw_variant(11, "1", settings)
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +198,7 @@ def test_pdf_compiles_without_overfull_boxes(tex):
             log = (Path(tmp) / f"{name}.log").read_text(encoding="latin-1")
             assert (Path(tmp) / f"{name}.pdf").exists(), log[-2000:]
             widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt", log)]
-            assert all(w < 1 for w in widths), (name, widths)
+            assert not widths, (name, widths)
 
 
 @pytest.mark.parametrize("given, n", [
