@@ -70,3 +70,33 @@ def test_sheet_in_a_browser(browser, tmp_path):
     summary.send_keys(Keys.ENTER)  # keyboard opens the solution
     assert details.get_attribute("open") is not None
     browser.save_screenshot(str(tmp_path / "sheet.png"))
+
+
+def test_the_page_grades_by_each_entrys_tolerance(browser, tmp_path):
+    """The page's own checker on a tanh sheet: the key rounded to the sheet's 4 decimals
+    is right in every box; one unit of tolerance past it is wrong; an en dash reads as a
+    minus and 1/0 cannot be read."""
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["generate", "--seed", "42", "--activation", "tanh",
+                                  "--format", "html", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    browser.get((out / "sheet.html").as_uri())
+    boxes = browser.find_elements(By.CSS_SELECTOR, ".answer")
+    assert len(boxes) > 10
+    for box in boxes:
+        cells = box.find_elements(By.TAG_NAME, "input")
+        for c in cells:
+            c.send_keys(f"{float(c.get_attribute('data-answer')):.4f}".replace("-", "\u2013"))
+        box.find_element(By.CSS_SELECTOR, "button.check").click()
+        assert box.find_element(By.CSS_SELECTOR, ".feedback").text == "Right: within tolerance."
+        c = cells[-1]
+        past = float(c.get_attribute("data-answer")) + 2 * float(c.get_attribute("data-tol"))
+        c.clear()
+        c.send_keys(f"{past + 1e-6:.7f}")
+        box.find_element(By.CSS_SELECTOR, "button.check").click()
+        assert box.find_element(By.CSS_SELECTOR, ".feedback").text.startswith(
+            "Not within tolerance")
+    c.clear()
+    c.send_keys("1/0")
+    boxes[-1].find_element(By.CSS_SELECTOR, "button.check").click()
+    assert boxes[-1].find_element(By.CSS_SELECTOR, ".feedback").text.startswith("Cannot read")
