@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from xml.sax import saxutils
 
 from ..questions import decimal
 from .common import asked_in, display, label_text, math_html, right_mask, solution_html, verify_quiz
@@ -48,23 +49,39 @@ def files(job) -> dict[str, bytes]:
                 _text(ET.SubElement(ans, "feedback"), "")
             else:
                 tables = [_cloze_table(a, answer) for answer in q.answers]
-                _question(quiz, a, "cloze", numbers + tables)
+                _question(quiz, a, "cloze", numbers + tables, marks=len(a.entries))
         if q.choice is not None:
             _choice(quiz, a, body)
     ET.indent(quiz)
-    return {FILE: ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"}
+    return {FILE: _cdata(ET.tostring(quiz, encoding="unicode")).encode("utf-8") + b"\n"}
+
+
+_TEXT = re.compile(r"<text>([^<]*)</text>")
+
+
+def _cdata(xml: str) -> str:
+    """Every <text> holding markup as a CDATA section, as Moodle's own export writes it:
+    its XML parser drops a space that stands alone between two escaped tags
+    (``&lt;/span&gt; &lt;span``), so "is it warm" would read "isitwarm"."""
+    def wrap(m: re.Match) -> str:
+        text = saxutils.unescape(m.group(1))
+        if "<" not in text:
+            return m.group(0)
+        return "<text><![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + _TEXT.sub(wrap, xml)
 
 
 def _question(quiz: ET.Element, a, kind: str, body: list[str], prompt: str = "",
-              ident: str = "", what: str = "") -> ET.Element:
-    """A question worth 1 mark (a cloze shares it equally among its fields), named in words."""
+              ident: str = "", what: str = "", marks: int = 1) -> ET.Element:
+    """A question named in words, worth ``marks``: 1 per number asked (Moodle makes a
+    cloze question worth the sum of its fields' weights, 1 each), 1 for a choice."""
     el = ET.SubElement(quiz, "question", type=kind)
     asked = what or ", ".join(label_text(x.label) for x in a.question.answers)
     _text(ET.SubElement(el, "name"), f"Variant {a.variant.code} · Part {a.part} · {asked}")
     text = "".join(body) + (f"<p>{math_html(prompt)}</p>" if prompt else "")
     _text(ET.SubElement(el, "questiontext", format="html"), text)
     _text(ET.SubElement(el, "generalfeedback", format="html"), solution_html(a))
-    ET.SubElement(el, "defaultgrade").text = "1"
+    ET.SubElement(el, "defaultgrade").text = str(marks)
     ET.SubElement(el, "penalty").text = "0"
     ET.SubElement(el, "hidden").text = "0"
     ET.SubElement(el, "idnumber").text = ident or a.id
