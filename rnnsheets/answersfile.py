@@ -91,6 +91,12 @@ def load(folder: Path) -> dict:
         raise InputError(str(path), f"not valid JSON at line {e.lineno}: {e.msg}") from None
     except (ValueError, RecursionError) as e:
         raise InputError(str(path), f"not usable JSON: {str(e)[:80]}") from None
+    return outline(doc, path)
+
+
+def outline(doc, path: Path) -> dict:
+    """An answers.json document checked for the schema and the fields its readers use, or
+    an error naming the first that is not as expected."""
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise InputError(f"{path}: schema", f"expected {SCHEMA}")
     if not isinstance(doc.get("variants"), list):

@@ -133,14 +133,13 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
     PDFs, each on a fresh sheet, an answer grid at the end of the key, and each
     variant's own PDFs in variants/<id>/.
     """
-    if seed is None:
-        if spec is None:
-            raise CleanError("--seed is required (a non-negative integer), or give --spec")
-        seed = 0
+    if seed is None and spec is None:
+        raise CleanError("--seed is required (a non-negative integer), or give --spec")
     if spec is not None and parts is not None:
         raise CleanError("--parts: give --parts or --spec, not both (a spec lists its exercises)")
     if out is None:
-        out = Path("build") / (f"seed-{seed}" if spec is None else spec.stem)
+        out = Path("build") / (f"seed-{seed}" if spec is None else
+                               spec.parent.name if spec.name == "answers.json" else spec.stem)
     try:
         req = make_request(seed, config, spec,
                            _overrides(decimals, parts), variants, roster,
@@ -172,7 +171,7 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
     except KeyboardInterrupt:
         click.echo(f"interrupted: {out} is as it was before", err=True)
         raise SystemExit(130) from None
-    click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {seed}), "
+    click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {req.seed}), "
                f"{_summary(files)}")
 
 

@@ -12,7 +12,7 @@ from .errors import InputError
 from .formats import Job, build
 from .roster import read_roster
 from .sheet import Planned, Variant, draw_variant
-from .spec import load_spec
+from .spec import Rebuild, load_spec
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Request:
     plan: list[Planned] | None = None
     variant_ids: tuple[str, ...] = ("1",)
     names: tuple[str, ...] = ()
+    plans: tuple[list[Planned], ...] = ()  # each variant's own exercises (a rebuild)
 
 
 #: The most variants one build may hold, and with PDFs (measured: 1000 variants with PDFs
@@ -33,15 +34,18 @@ MAX_VARIANTS = 5000
 MAX_PDF_VARIANTS = 1000
 
 
-def make_request(seed: int, config: Path | None = None, spec: Path | None = None,
+def make_request(seed: int | None, config: Path | None = None, spec: Path | None = None,
                  overrides: dict | None = None, variants: int | None = None,
                  roster: Path | None = None, shared: dict | None = None) -> Request:
     """Settings, plan and variants from the config file, the options (``shared``: those
-    for every kind on the sheet that follows them), a spec and a roster."""
+    for every kind on the sheet that follows them), a spec and a roster. A build's own
+    answers.json as the spec builds every one of its variants again, exactly."""
     plan = load_spec(spec) if spec is not None else None
+    if isinstance(plan, Rebuild):
+        return _rebuild(plan, seed, config, overrides, variants, roster, shared)
     settings = load_settings(config, overrides, shared,
                              [p.kind for p in plan] if plan is not None else None)
-    req = Request(seed, settings, plan)
+    req = Request(seed or 0, settings, plan)
     if roster is not None:
         if variants is not None:
             raise InputError("--variants", "give --variants or --roster, not both")
@@ -58,12 +62,31 @@ def make_request(seed: int, config: Path | None = None, spec: Path | None = None
     return req
 
 
+def _rebuild(spec: Rebuild, seed, config, overrides, variants, roster, shared) -> Request:
+    """The request that builds a build's answers.json again: its seed, ids, names, title
+    block, decimals and every exercise's params (options that would change them refused)."""
+    if seed is not None and seed != spec.seed:
+        raise InputError("--seed", f"the build was made with seed {spec.seed}; leave --seed "
+                         "out to build it again")
+    for given, name in ((variants, "--variants"), (roster, "--roster"), (config, "--config"),
+                        (shared, "the exercise options"), (overrides, "--decimals")):
+        if given:
+            raise InputError(name, "a build's answers.json fixes it; leave it out to build "
+                             "the same sheets again")
+    kinds = list(dict.fromkeys(p.kind for _, _, plan in spec.variants for p in plan))
+    settings = load_settings(None, {"sheet": dict(spec.sheet)}, None, kinds)
+    return Request(spec.seed, settings, None, tuple(v for v, _, _ in spec.variants),
+                   tuple(n for _, n, _ in spec.variants),
+                   tuple(plan for _, _, plan in spec.variants))
+
+
 def draw_all(req: Request, progress: Callable[[int], None] | None = None) -> list[Variant]:
     """Every variant of the request, drawn and solved."""
     names = req.names or ("",) * len(req.variant_ids)
+    plans = req.plans or (req.plan,) * len(req.variant_ids)
     out = []
-    for vid, name in zip(req.variant_ids, names):
-        out.append(draw_variant(req.seed, vid, req.settings, req.plan, name))
+    for vid, name, plan in zip(req.variant_ids, names, plans):
+        out.append(draw_variant(req.seed, vid, req.settings, plan, name))
         if progress is not None:
             progress(1)
     return out

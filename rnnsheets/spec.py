@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import answersfile
 from .errors import InputError
 from .exercises import REGISTRY
 from .sheet import Planned
@@ -39,16 +41,41 @@ def _no_duplicates(pairs: list) -> dict:
     return dict(pairs)
 
 
-def load_spec(path: Path) -> list[Planned]:
-    """The exercises of a spec file, each with its params and its location for errors."""
+@dataclass
+class Rebuild:
+    """A build's own answers.json given as a spec: every variant as it was."""
+
+    seed: int
+    sheet: dict  # the title block and decimals it was built with
+    variants: list[tuple[str, str, list[Planned]]]  # (id, name, exercises)
+
+
+def load_spec(path: Path) -> list[Planned] | Rebuild:
+    """The exercises of a spec file, each with its params and its location for errors; or,
+    for a build's answers.json, every variant to build again exactly."""
     data = read_data(path)
+    if "variants" in data and "exercises" not in data:
+        return _rebuild(path, data)
+    return _plan(path, data)
+
+
+def _rebuild(path: Path, data: dict) -> Rebuild:
+    doc = answersfile.outline(data, path)
+    variants = []
+    for i, v in enumerate(doc["variants"]):
+        plan = _plan(path, v, f"variants[{i}].")
+        variants.append((v["id"], v.get("name", ""), plan))
+    return Rebuild(doc.get("seed", 0), doc.get("sheet", {}), variants)
+
+
+def _plan(path: Path, data: dict, at: str = "") -> list[Planned]:
     items = data.get("exercises")
     if not isinstance(items, list) or not items:
-        raise InputError(f"{path}: exercises", "expected a non-empty list of exercises, "
+        raise InputError(f"{path}: {at}exercises", "expected a non-empty list of exercises, "
                          'each {"kind": ..., "params": {...}}')
     plan = []
     for i, item in enumerate(items):
-        where = f"{path}: exercises[{i}]"
+        where = f"{path}: {at}exercises[{i}]"
         if not isinstance(item, dict):
             raise InputError(where, "expected a table with kind and params")
         kind = item.get("kind")

@@ -105,3 +105,35 @@ def test_relu_zero_preactivation_in_bptt_is_named(tmp_path):
     bad["params"]["b"] = [0.1, -0.2]  # z_0[1] = 0.2 - 0.2
     r, _ = _generate(tmp_path, {"exercises": [bad]})
     assert r.exit_code == 2 and "z_0[1] is exactly 0" in r.output
+
+
+def test_a_build_is_rebuilt_exactly_from_its_answers_json(tmp_path):
+    """Draw rules may change between versions; a build's own answers.json as the spec gives
+    the same variants (ids, names, numbers), title block and decimals, byte for byte."""
+    roster = tmp_path / "class.csv"
+    roster.write_text("id,name\ns1,Ada Lovelace\ns2,Émile Borel\n")
+    first = ["generate", "--seed", "11", "--roster", str(roster), "--activation", "tanh",
+             "--decimals", "3", "--parts", "forward,bigram,bptt,softmax_lm",
+             "--format", "tex,html,moodle,qti", "--out", str(tmp_path / "a")]
+    assert CliRunner().invoke(main, first).exit_code == 0
+    again = CliRunner().invoke(main, ["generate", "--spec", str(tmp_path / "a/answers.json"),
+                                      "--format", "tex,html,moodle,qti",
+                                      "--out", str(tmp_path / "b")])
+    assert again.exit_code == 0, again.output
+    assert "2 variants (seed 11)" in again.output
+    for name in ("answers.json", "key.tex", "worksheet.tex", "sheet.html", "moodle.xml",
+                 "canvas-qti.zip"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--seed", "12"], "--seed: the build was made with seed 11"),
+    (["--variants", "3"], "--variants: a build's answers.json fixes it"),
+    (["--activation", "relu"], "the exercise options: a build's answers.json fixes it"),
+])
+def test_rebuild_refuses_options_that_would_change_it(tmp_path, extra, message):
+    assert CliRunner().invoke(main, ["generate", "--seed", "11", "--no-pdf", "--out",
+                                     str(tmp_path / "a")]).exit_code == 0
+    r = CliRunner().invoke(main, ["generate", "--spec", str(tmp_path / "a/answers.json"),
+                                  "--no-pdf", "--out", str(tmp_path / "b"), *extra])
+    assert r.exit_code == 2 and message in r.output, r.output
