@@ -9,9 +9,10 @@ from pathlib import Path
 from . import __version__
 from .entries import flatten
 from .errors import InputError
-from .exercises import Exercise
+from .exercises import REGISTRY, Exercise
 from .numbers import encode
 from .sheet import Variant
+from .timing import part_minutes
 from .userfiles import read_bytes
 
 SCHEMA = 2
@@ -22,8 +23,11 @@ MAX_BYTES = 200_000_000
 SHEET_FIELDS = ("title", "course", "date", "decimals")
 
 
-def exercise_json(ex: Exercise) -> dict:
-    """An exercise as it stands in answers.json."""
+def exercise_json(ex: Exercise, questions=None) -> dict:
+    """An exercise as it stands in answers.json (``questions``: its questions as asked,
+    worked out here if not given)."""
+    if questions is None:
+        questions = REGISTRY[ex.kind].questions(ex)
     return {
         "kind": ex.kind,
         "params": encode(ex.params),
@@ -32,6 +36,7 @@ def exercise_json(ex: Exercise) -> dict:
         "decimals": ex.decimals if asks_decimals(ex) else None,
         "forms": ex.forms,
         "tolerances": ex.tolerances,
+        "minutes": part_minutes(questions),
     }
 
 
@@ -45,7 +50,7 @@ def variant_json(v: Variant) -> dict:
     out = {"id": v.id, "seed": v.seed, "code": v.code}
     if v.name:
         out["name"] = v.name
-    out["exercises"] = [exercise_json(e) for e in v.exercises]
+    out["exercises"] = [exercise_json(e, q) for e, q in zip(v.exercises, v.questions())]
     return out
 
 

@@ -16,7 +16,14 @@ from .core import ACTIVATION_NAMES
 from .errors import RnnsheetsError, printable
 from .exercises import ACTIVITY, REGISTRY
 from .formats import parse_formats
-from .generate import MAX_PDF_VARIANTS, MAX_VARIANTS, build_files, draw_all, make_request
+from .generate import (
+    MAX_PDF_VARIANTS,
+    MAX_VARIANTS,
+    build_files,
+    draw_all,
+    fit_budget,
+    make_request,
+)
 from .output import publish, refuse_foreign
 
 
@@ -30,9 +37,11 @@ class CleanError(click.ClickException):
         super().__init__(printable(message))
 
 
-def _overrides(decimals, parts) -> dict:
+def _overrides(decimals, parts, minutes=None) -> dict:
     """[sheet] settings from the CLI."""
     o: dict[str, dict] = {}
+    if minutes is not None:
+        o.setdefault("sheet", {})["minutes"] = minutes
     if decimals is not None:
         o.setdefault("sheet", {})["decimals"] = decimals
     if parts is not None:
@@ -109,6 +118,9 @@ def _interrupt(signum, frame) -> None:
               help="How the bigram table reads: row = previous word [default: row].")
 @click.option("--decimals", type=click.IntRange(1, 10), default=None,
               help="Decimals printed for tanh/sigmoid answers [default: 4].")
+@click.option("--minutes", type=click.IntRange(1, 600), default=None,
+              help="A time budget in minutes: the parts are kept in order while they fit "
+                   "(by the time model the key states), the rest left out and named.")
 @click.option("--format", "formats", default="pdf", show_default=True,
               help="Comma list of outputs: pdf (worksheet and key, with their .tex), tex "
                    "(sources only), moodle (moodle.xml), qti (canvas-qti.zip), html "
@@ -124,7 +136,7 @@ def _interrupt(signum, frame) -> None:
                    "(they are kept).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orientation,
-             decimals, formats, no_pdf, variants, roster, force, quiet) -> None:
+             decimals, minutes, formats, no_pdf, variants, roster, force, quiet) -> None:
     """Draw a sheet from a seed, solve it, and write it into the output folder.
 
     Writes worksheet.pdf and key.pdf (with their .tex sources, which compile on
@@ -142,7 +154,7 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
                                spec.parent.name if spec.name == "answers.json" else spec.stem)
     try:
         req = make_request(seed, config, spec,
-                           _overrides(decimals, parts), variants, roster,
+                           _overrides(decimals, parts, minutes), variants, roster,
                            shared={name: value for name, value in (
                                ("activation", activation), ("hidden", hidden), ("steps", steps),
                                ("k", k), ("orientation", orientation)) if value is not None})
@@ -164,6 +176,7 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
                     bar.update(k)
 
             drawn = draw_all(req, progress=tick)
+            drawn, left_out = fit_budget(req, drawn)
             files = build_files(req, drawn, chosen, progress=tick)
         publish(out, files, force, checked=True)
     except RnnsheetsError as e:
@@ -171,6 +184,8 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
     except KeyboardInterrupt:
         click.echo(f"interrupted: {out} is as it was before", err=True)
         raise SystemExit(130) from None
+    if left_out:
+        click.echo(f"left out to fit {req.settings['sheet']['minutes']} minutes: {left_out}")
     click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {req.seed}), "
                f"{_summary(files)}")
 

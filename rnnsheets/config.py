@@ -23,6 +23,7 @@ SHEET: dict[str, Setting] = {
     "grid_limit": Positive(0.9),  # parameters are multiples of grid_step in [-limit, limit]
     "grid_step": Positive(0.1),
     "parts": Words(list(ACTIVITY)),  # the kinds on the sheet, in order
+    "minutes": Whole(0, 0, 600),  # a time budget: parts that do not fit are left out (0: none)
 }
 
 #: Every section and its settings: [sheet], then a section per registered kind.

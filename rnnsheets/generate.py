@@ -13,6 +13,7 @@ from .formats import Job, build
 from .roster import read_roster
 from .sheet import Planned, Variant, draw_variant
 from .spec import Rebuild, load_spec
+from .timing import part_minutes
 
 
 @dataclass
@@ -90,6 +91,31 @@ def draw_all(req: Request, progress: Callable[[int], None] | None = None) -> lis
         if progress is not None:
             progress(1)
     return out
+
+
+def fit_budget(req: Request, variants: list[Variant]) -> tuple[list[Variant], str]:
+    """The variants cut to the sheet's time budget ([sheet] minutes, 0: none): parts kept
+    in order while the time model says they fit (the longest variant counts), the rest
+    left out. Returns the variants and what was left out, in words ("" if nothing)."""
+    budget = req.settings["sheet"]["minutes"]
+    if not budget or not variants:
+        return variants, ""
+    per_part = [max(m) for m in zip(*([part_minutes(q) for q in v.questions()]
+                                      for v in variants))]
+    keep, used = 0, 0.0
+    while keep < len(per_part) and used + per_part[keep] <= budget:
+        used += per_part[keep]
+        keep += 1
+    kinds = [e.kind for e in variants[0].exercises]
+    if keep == 0:
+        raise InputError("--minutes", f"{budget} minutes is too short: part 1 ({kinds[0]}) "
+                         f"alone needs {per_part[0]:g} by the time model")
+    if keep == len(per_part):
+        return variants, ""
+    left = ", ".join(f"part {n + 1} ({kinds[n]}, {per_part[n]:g} min)"
+                     for n in range(keep, len(per_part)))
+    cut = [Variant(v.id, v.seed, v.code, v.exercises[:keep], v.name) for v in variants]
+    return cut, f"{left}; the sheet takes {used:g} minutes"
 
 
 def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] = ("pdf",),

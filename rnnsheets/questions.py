@@ -18,6 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from . import numfmt
+from .timing import Work
 
 #: User text (words, names) inside a question's text is wrapped in these private-use
 #: characters, which user text may not hold, so no format reads it as math or markup.
@@ -131,6 +132,7 @@ class Question:
     choice: Choice | None = None
     room: str = "3cm"
     asked: str = ""  # what to type, in words: filled in from the exercise's answer policy
+    work: Work = Work()  # what it takes by hand, for the time model
 
 
 

@@ -18,6 +18,7 @@ from .exercises import REGISTRY
 from .questions import pieces
 from .sheet import Variant
 from .templating import environment as make_environment
+from .timing import part_minutes
 
 
 class Tex(str):
@@ -162,7 +163,8 @@ def environment() -> jinja2.Environment:
     env = make_environment("tex").overlay(finalize=_finalize)
     env.filters.update(n=number, na=number_approx, col=column,
                        mat=matrix, words=words, word=word, tex=Tex, tup=inline_vector,
-                       smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display)
+                       smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display,
+                       minutes=lambda m: f"{m:g}")
     return env
 
 
@@ -172,6 +174,7 @@ def exercise_views(variant: Variant) -> list[dict]:
     for ex, questions in zip(variant.exercises, variant.questions()):
         kind = REGISTRY[ex.kind]
         out.append({"ex": ex, "view": kind.view(ex), "questions": questions,
+                    "minutes": part_minutes(questions),
                     "template": f"{ex.kind}.tex.j2", "title": kind.TITLE})
     return out
 

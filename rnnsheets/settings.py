@@ -77,6 +77,20 @@ class Positive(Setting):
 
 
 @dataclass(frozen=True)
+class SomeOf(Setting):
+    """A non-empty list of distinct choices from ``options``, in their order."""
+
+    options: tuple[str, ...] = ()
+
+    def check(self, where: str, value):
+        if (not isinstance(value, list) or not value or len(set(map(str, value))) != len(value)
+                or not all(isinstance(v, str) and v in self.options for v in value)):
+            raise InputError(where, f"expected a list of some of {', '.join(self.options)}, "
+                             f"found {value!r}")
+        return [o for o in self.options if o in value]
+
+
+@dataclass(frozen=True)
 class Lengths(Setting):
     """A non-empty list of whole numbers from lo to hi."""
 

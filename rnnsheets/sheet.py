@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .entries import policy, question_forms
+from .errors import InputError
 from .exercises import REGISTRY, Exercise, draw
+from .numbers import decode_exact, encode
 from .questions import Question, asked_form
 from .stream import Stream, derive_seed
 
@@ -47,6 +49,27 @@ def _with_forms(questions: list[Question], ex: Exercise) -> list[Question]:
             else q for q in questions]
 
 
+def _check_continues(given: dict, exercises: list[Exercise], where: str) -> None:
+    """An exercise that carries on an earlier part's network must have that network."""
+    part = given["continues"]
+    ok = isinstance(part, int) and not isinstance(part, bool) and 1 <= part <= len(exercises)
+    if ok:
+        before = exercises[part - 1].params
+        ok = all(k in before and encode(before[k]) == encode(_parsed(given.get(k)))
+                 for k in ("W", "V", "b", "C", "h_init", "activation"))
+    if not ok:
+        raise InputError(f"{where}.continues" if where else "continues",
+                         f"part {part!r} is not an earlier part with this RNN "
+                         "(the same W, V, b, C, h_init and activation)")
+
+
+def _parsed(value):
+    try:
+        return decode_exact(value)
+    except ValueError:
+        return value
+
+
 def default_plan(settings: dict) -> list[Planned]:
     """The kinds the settings put on the sheet (the four-part activity by default)."""
     return [Planned(kind) for kind in settings["sheet"]["parts"]]
@@ -58,9 +81,13 @@ def draw_variant(seed: int, variant_id: str, settings: dict,
     (variant seed, kind, occurrence of that kind), so exercises never disturb each other."""
     vseed = derive_seed(seed, variant_id)
     seen: Counter[str] = Counter()
-    exercises = []
+    exercises: list[Exercise] = []
     for item in plan or default_plan(settings):
         stream = Stream(vseed, item.kind, seen[item.kind])
         seen[item.kind] += 1
-        exercises.append(draw(item.kind, stream, settings, item.given, item.where))
+        given = item.given or REGISTRY[item.kind].continues(
+            list(enumerate(exercises, start=1)), stream, settings)
+        if "continues" in given:
+            _check_continues(given, exercises, item.where)
+        exercises.append(draw(item.kind, stream, settings, given, item.where))
     return Variant(variant_id, vseed, f"{seed}-{variant_id}", exercises, name)

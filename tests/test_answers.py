@@ -99,7 +99,7 @@ def test_oracle_catches_a_wrong_key():
     v = draw_variant(5, "1", load_settings())
     for ex in v.exercises:
         field = {"forward": "o", "bigram": "likelihood", "bigram_rnn": "check",
-                 "bptt": "dV"}[ex.kind]
+                 "bptt": "dW"}[ex.kind]
         value = ex.answers[field]
         bumped = json.loads(json.dumps(value, default=str))
         ex.answers[field] = _bump(value)

@@ -13,33 +13,34 @@ from rnnsheets.sheet import Planned, draw_variant
 from rnnsheets.stream import Stream, derive_seed
 
 # Drawn on one machine and pinned: the same seed must give the same sheet on any
-# machine and NumPy release. If this fails, old sheets can no longer be reprinted.
+# machine and NumPy release. The draw rules changed these once on purpose (draws worth
+# computing); a build made before is made again from its own answers.json.
 GOLDEN = {
     0: (3928546194341358692, [[0.9, -0.5], [-0.1, -0.2]],
-        [["i", "drink", "tea"], ["i", "like", "tea"], ["i", "like", "cake"]],
-        [[0.8, 0.2], [0.5, 0.5]], [[0.6, 0.5], [-0.7, 0.6]], [1, 1]),
-    1: (5371189527054768661, [[0.7, 0.5], [0.9, -0.3]],
         [["it", "is", "warm"], ["is", "it", "warm"], ["it", "is", "cold"]],
-        [["1/3", "2/3"], ["1/3", "2/3"]], [[0.6, 0.7], [-0.6, -0.4]], [1, 0]),
-    42: (7743259390662815784, [[-0.4, 0.6], [-0.8, 0.4]], [["is", "it", "warm"]],
-         [["2/3", "1/3"], [0.25, 0.75]], [[0.5, 0.8], [0, -0.7]], [0, 0]),
+        [[0.8, 0.2], [0.5, 0.5]], [[1, 0], [1, 0], [0, 1]]),
+    1: (5371189527054768661, [[0.7, 0.5], [0.9, -0.3]],
+        [["trains", "run", "late"], ["trains", "stop", "late"], ["trains", "run"]],
+        [["2/3", "1/3"], ["3/7", "4/7"]], [[0, 1], [0, 1], [1, 0]]),
+    42: (7743259390662815784, [[-0.4, 0.6], [-0.8, 0.4]],
+        [["mice", "chase", "cats"], ["cats", "chase", "mice"], ["cats", "chase", "dogs"]],
+        [["2/3", "1/3"], [0.25, 0.75]], [[0, 1], [0, 1], [1, 0]]),
     2**40: (199137072670431669, [[0.7, -0.7], [0.1, 0.9]],
-            [["she", "plays", "chess"], ["she", "plays"]],
-            [[0.75, 0.25], ["3/7", "4/7"]], [[0.1, -0.7], [0.1, 0.2]], [0, 1]),
+        [["trains", "run"], ["trains", "run", "late"], ["trains", "stop", "late"]],
+        [[0.75, 0.25], ["3/7", "4/7"]], [[0, 1], [1, 0], [0, 1]]),
 }
 
 
 @pytest.mark.parametrize("seed", GOLDEN)
 def test_golden_draws(seed):
-    vseed, W, corpus, T, V, entry = GOLDEN[seed]
+    vseed, W, corpus, T, xs = GOLDEN[seed]
     v = draw_variant(seed, "1", load_settings())
     f, b, r, t = v.exercises
     assert v.seed == vseed
     assert encode(f.params["W"]) == W
     assert b.params["corpus"] == corpus
     assert encode(r.params["T"]) == T
-    assert encode(t.params["V"]) == V
-    assert t.params["entry"] == entry
+    assert encode(t.params["x"]) == xs
 
 
 def test_raw_stream_is_pinned():

@@ -185,9 +185,9 @@ def test_sizes_a_sheet_cannot_lay_out_are_refused(tmp_path):
     refused(cli("generate", "--spec", spec_file(tmp_path, [bigram([["a" * 31, "b"]], ["b", "b"])],
                                                 "w.json"), "--out", tmp_path / "o"),
             "a word of 31 characters; at most 30")
-    (tmp_path / "c.toml").write_text("[bigram]\nmin_sentences = 5\nmax_sentences = 5\n")
+    (tmp_path / "c.toml").write_text("[bigram]\nsentences = 5\n")
     refused(cli("generate", "--seed", 1, "--config", tmp_path / "c.toml", "--out",
-                tmp_path / "o"), "min_sentences", "from 1 to 4")
+                tmp_path / "o"), "sentences", "from 2 to 4")
 
 
 def test_unknown_params_are_refused_not_redrawn(tmp_path):

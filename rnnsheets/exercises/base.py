@@ -118,6 +118,14 @@ class Kind:
         """Optional: display-ready values for the kind's template (default: none)."""
         return self.module.view(ex) if hasattr(self.module, "view") else {}
 
+    def continues(self, earlier: list, stream: Stream, settings: dict) -> dict:
+        """Optional: params that carry on from an earlier part of the sheet (default: none).
+
+        ``earlier``: (part number, Exercise) of the parts before this one."""
+        if hasattr(self.module, "continues"):
+            return self.module.continues(earlier, stream, settings)
+        return {}
+
     def check_settings(self, section: dict, where: str) -> None:
         """Optional: rules across the section's settings (default: none)."""
         if hasattr(self.module, "check_settings"):
@@ -251,10 +259,12 @@ def first_size(given: dict, default: int, *probes: tuple[str, Callable[[list], i
     return default
 
 
-def redraw(make: Callable[[], dict], acceptable: Callable[[dict], bool], what: str) -> dict:
+def redraw(make: Callable[[], dict], acceptable: Callable[[dict], bool], what: str,
+           where: str = "") -> dict:
     """Draw until acceptable (e.g. no ReLU pre-activation at exactly 0)."""
     for _ in range(MAX_DRAWS):
         params = make()
         if acceptable(params):
             return params
-    raise InputError("", f"could not draw {what} after {MAX_DRAWS} tries; loosen the settings")
+    raise InputError(where, f"could not draw {what} after {MAX_DRAWS} tries; loosen the "
+                     "settings")

@@ -8,20 +8,21 @@ from fractions import Fraction
 import numpy as np
 
 from .. import bank, texmath
-from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
 from ..questions import Answer, Question, Statement, Step, literal, words
 from ..rounding import shown
 from ..settings import Flag, OneOf, Positive, Whole
 from ..stream import Stream
-from .base import Params
+from ..timing import Work
+from .base import Params, redraw
 
 KIND = "bigram"
 TITLE = "A bigram language model"
-SETTINGS = {"min_sentences": Whole(1, 1, 4), "max_sentences": Whole(3, 1, 4),  # bank groups: 4
+SETTINGS = {"sentences": Whole(3, 2, 4),  # the corpus (a bank group holds 4)
+            "vocab": Whole(4, 3, 7),  # words in the corpus, the same on every variant
             "k": Positive(1),  # 1 = Laplace smoothing
-            "query_length": Whole(2, 2, 8),
+            "query_length": Whole(3, 2, 8),
             "orientation": OneOf("row", ("row", "column")),  # row: rows are the previous word
             "boundaries": Flag(False)}  # wrap sentences in <s> ... </s>
 CLI_OPTIONS = ("k", "orientation")
@@ -31,12 +32,6 @@ MAX_SENTENCES = 12
 FINAL = ("T", "likelihood")
 ORDER = ("vocab", "sequence", "counts", "row_totals", "T", "factors", "likelihood")
 BOUNDARY = ("<s>", "</s>")
-
-
-def check_settings(section: dict, where: str) -> None:
-    """At least as many sentences allowed as required."""
-    if section["min_sentences"] > section["max_sentences"]:
-        raise InputError(f"{where}.min_sentences", f"must not exceed {where}.max_sentences")
 
 
 # --- the maths: counting, smoothing, a sequence's probability -----------------------
@@ -81,24 +76,51 @@ def sequence_probability(P: np.ndarray, vocab: Sequence[str], query: Sequence[st
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
-    """A corpus from one group of the phrase bank, and a query over its words."""
+    """A corpus from one group of the phrase bank, and a query over its words, both worth
+    computing (see :func:`worth`); the sizes come from the settings alone, so every
+    variant of a class set has the same amount of work."""
     cfg = settings[KIND]
     if "query" in given and "corpus" not in given:
         raise Params(given, where).error("corpus", "missing field (a query needs the "
                                                  "corpus it is asked about)")
-    p = {"k": cfg["k"], "orientation": cfg["orientation"]}
+    base = {"k": cfg["k"], "orientation": cfg["orientation"]}
     if cfg["boundaries"]:
-        p["boundaries"] = True
-    if "corpus" not in given:
-        group = stream.choice(bank.GROUPS)
-        n = stream.between(cfg["min_sentences"], cfg["max_sentences"])
-        p["corpus"] = [s.split() for s in stream.sample(group, n)]
-    p.update(given)
-    if "query" not in given:
-        corpus = p["corpus"] if isinstance(p["corpus"], list) else []
-        known = vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
-        p["query"] = [stream.choice(known) for _ in range(cfg["query_length"])]
-    return p
+        base["boundaries"] = True
+
+    def make() -> dict:
+        p = dict(base)
+        if "corpus" not in given:
+            group = stream.choice(bank.GROUPS)
+            p["corpus"] = [s.split() for s in stream.sample(group, cfg["sentences"])]
+        p.update(given)
+        if "query" not in given:
+            corpus = p["corpus"] if isinstance(p["corpus"], list) else []
+            known = vocabulary(s for s in corpus if isinstance(s, list)) or ["?"]
+            p["query"] = [stream.choice(known) for _ in range(cfg["query_length"])]
+        return p
+
+    if "corpus" in given and "query" in given:
+        return make()
+    size = (lambda p: True) if "corpus" in given else (
+        lambda p: len(vocabulary(p["corpus"])) == cfg["vocab"])
+    return redraw(make, lambda p: size(p) and worth(p), "a corpus and query worth computing "
+                  f"with {cfg['vocab']} words in {cfg['sentences']} sentences "
+                  "(change [bigram] vocab or sentences)", where)
+
+
+def worth(p: dict) -> bool:
+    """A corpus and query worth computing by hand: some pair of words seen more than once
+    (so counts differ); a query of two pairs or more mixes pairs seen in the corpus and
+    pairs never seen (so smoothing matters); it repeats a word only where the corpus does."""
+    corpus, query = p["corpus"], p["query"]
+    if not isinstance(corpus, list) or not all(isinstance(s, list) for s in corpus):
+        return True  # keep it: parse reports the user's mistake
+    pairs = [(a, b) for s in corpus for a, b in zip(s, s[1:])]
+    seen = set(pairs)
+    asked = list(zip(query, query[1:]))
+    mixed = len(asked) < 2 or (any(q in seen for q in asked)
+                                and any(q not in seen for q in asked))
+    return len(pairs) > len(seen) and mixed and all(a != b or (a, b) in seen for a, b in asked)
 
 
 def parse(params: dict, where: str) -> dict:
@@ -234,15 +256,19 @@ def questions(ex) -> list[Question]:
     return [
         Question("counts", f"List the vocabulary in order of first appearance{markers}, and "
                  "count how often each word follows each other word.",
-                 (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm"),
+                 (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm",
+                 work=Work(lookup=sum(len(s) - 1 for s in _wrap(p["corpus"], p["boundaries"])),
+                           write=v["n"] * v["n"] + v["n"])),
         Question("T", f"Write down the smoothed transition table \\(T\\) (vocabulary in order: "
                  f"{vocab}). Use this orientation: {orientation}.",
                  (Answer("T", a["T"], "T"),), tuple(table),
                  r"Every entry of the line for \(a\) shares the denominator "
                  r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
-                 "differ.", room="3.5cm"),
+                 "differ.", room="3.5cm",
+                 work=Work(mac=v["n"], lookup=v["n"] ** 2, write=v["n"] ** 2)),
         Question("likelihood", "What probability does the model give the word sequence "
                  f"“{words(a['sequence'])}”? Multiply the probability of each word given "
                  "the one before.", (Answer("likelihood", a["likelihood"], "P"),),
-                 (likelihood,), room="2.2cm"),
+                 (likelihood,), room="2.2cm",
+                 work=Work(lookup=len(v["pairs"]), mac=len(v["pairs"]) - 1, write=1)),
     ]

@@ -11,16 +11,18 @@ from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Question, Statement, Step, literal
 from ..rounding import shown
-from ..settings import OneOf, Whole
+from ..settings import Flag, OneOf, Whole
 from ..stream import Stream
-from .base import Params, first_size
+from ..timing import Work
+from .base import Params, first_size, redraw
 from .bigram import smoothed_table
 from .rnn import ACTIVATION_TEXT
 
 KIND = "bigram_rnn"
 TITLE = "An RNN that is a bigram model"
 SETTINGS = {"vocab": Whole(2, 2, 8), "activation": OneOf("sigmoid", ACTIVATION_NAMES),
-            "steps": Whole(2)}
+            "steps": Whole(1),  # words the designed network is run on
+            "general": Flag(False)}  # also ask for the design for any vocabulary
 STEP_FIELDS = ("o",)
 FINAL = ("W", "V", "b", "C", "o")
 ORDER = ("W", "V", "b", "C", "check", "o")
@@ -35,8 +37,9 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
         vocab = list(stream.choice(bank.WORD_PAIRS))
     else:
         vocab = stream.sample(bank.WORDS, min(n, len(bank.WORDS)))
-    counts = np.array([[stream.between(0, 3) for _ in range(n)] for _ in range(n)])
-    P = smoothed_table(counts, Fraction(1))
+    P = redraw(lambda: {"P": smoothed_table(np.array(
+        [[stream.between(0, 3) for _ in range(n)] for _ in range(n)]), Fraction(1))},
+        lambda d: "T" in given or n < 2 or worth(d["P"]), "a table worth designing for")["P"]
     orientation = given.get("orientation", settings["bigram"]["orientation"])
     p = {
         "vocab": vocab,
@@ -44,9 +47,18 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
         "T": to_plain(P if orientation != "column" else P.T),
         "activation": cfg["activation"],
         "x": [stream.one_hot(n) for _ in range(cfg["steps"])],
+        "general": cfg["general"],
     }
     p.update(given)
     return p
+
+
+def worth(P: np.ndarray) -> bool:
+    """A table worth designing for: every word's distribution differs from the others'
+    (so W's columns differ), and some is not uniform (a uniform table gives W = 0 for a
+    sigmoid)."""
+    rows = [tuple(r) for r in P]
+    return len(set(rows)) == len(rows) and len({v for r in rows for v in r}) > 1
 
 
 def parse(params: dict, where: str) -> dict:
@@ -73,7 +85,8 @@ def parse(params: dict, where: str) -> dict:
         if not act.invertible(v):
             raise r.error(f"T[{i}][{j}]", f"{v} is outside {_RANGE.get(act.name)}, where "
                           f"{act.name}^-1 exists (smooth the table)")
-    out = {"T": T, "orientation": orientation, "vocab": vocab, "activation": act.name}
+    out = {"T": T, "orientation": orientation, "vocab": vocab, "activation": act.name,
+           "general": r.flag("general") if r.has("general") else False}
     if r.has("x"):
         out["x"] = r.vectors("x", n, 1, f" (one-hot over the {n} words)")
     return out
@@ -196,18 +209,23 @@ def questions(ex) -> list[Question]:
                  r"feeding its one-hot vector gives \(o_t = P(\,\cdot \mid x_t)\).",
                  (Answer("W", a["W"], "W"), Answer("V", a["V"], "V"), Answer("b", a["b"], "b"),
                   Answer("C", a["C"], "C")), tuple(design_steps),
-                 r"With \(x_t = e_i\), the product \(W x_t\) is column \(i\) of \(W\). If the next "
-                 r"word depends only on the current one, what should the network remember of "
-                 r"\(h_{t-1}\)? And which matrix \(C\) passes \(h_t\) through unchanged?",
-                 room="4cm"),
-        Question("smoothing", why[0], (), (Step(why[1]),), room="2cm"),
-        Question("general", r"Give the design for any vocabulary of \(n\) words and its "
-                 r"\(n \times n\) table \(T\).", (),
-                 (Step("With \\(\\sigma^{-1}\\) applied entry by entry:",
-                       rf"W = \sigma^{{-1}}\!\big({source}\big) \in \mathbb{{R}}^{{n \times n}}, "
-                       r"\quad V = 0_{n \times n}, \quad b = 0_{n}, \quad C = I_{n}"),),
-                 room="2cm"),
+                 r"Feed the one-hot vector of one word and write out \(o_t\) step by step: "
+                 r"which part of \(W\) does it pick, and what must come out for that word? "
+                 r"Then ask what a bigram model may know of the words before, and what the "
+                 r"output layer has left to do.",
+                 room="4cm", work=Work(func=0 if exact else v["n"] ** 2,
+                                       lookup=v["n"] ** 2 if exact else 0,
+                                       write=3 * v["n"] ** 2 + v["n"])),
+        Question("smoothing", why[0], (), (Step(why[1]),), room="2cm", work=Work(explain=2)),
     ]
+    if p["general"]:
+        out.append(Question("general", r"Give the design for any vocabulary of \(n\) words and "
+                            r"its \(n \times n\) table \(T\).", (),
+                            (Step("With \\(\\sigma^{-1}\\) applied entry by entry:",
+                                  rf"W = \sigma^{{-1}}\!\big({source}\big) \in "
+                                  r"\mathbb{R}^{n \times n}, \quad V = 0_{n \times n}, \quad "
+                                  r"b = 0_{n}, \quad C = I_{n}"),),
+                            room="2cm", work=Work(explain=1, term=4)))
     if v["inputs"]:
         shown = ", ".join(rf"\(x_{{{s['t']}}} = {{{texmath.row(s['x'], d)}}}^\top\)"
                           + (f" ({literal(s['word'])})" if s["word"] is not None else "")
@@ -218,5 +236,7 @@ def questions(ex) -> list[Question]:
         out.append(Question("run", f"Run your network on the input sequence {shown} and give "
                             r"the outputs \(o_t\).",
                             tuple(Answer(f"o_{s['t']}", s["o"], f"o_{{{s['t']}}}")
-                                  for s in v["inputs"]), tuple(steps), room="2.2cm"))
+                                  for s in v["inputs"]), tuple(steps), room="2.2cm",
+                            work=Work(lookup=v["n"] * len(v["inputs"]),
+                                      write=v["n"] * len(v["inputs"]))))
     return out

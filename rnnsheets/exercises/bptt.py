@@ -12,18 +12,23 @@ from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Choice, Figure, Question, Statement, Step
 from ..rounding import shown
-from ..settings import Flag, Lengths, OneOf, Whole
+from ..settings import Flag, Lengths, OneOf, SomeOf, Whole
 from ..stream import Stream
+from ..timing import Work
 from . import rnn
 from .base import Params
 
 KIND = "bptt"
+#: The parameters whose gradient can be asked (dL/dW, dL/dV, dL/db, dL/dC).
+GRADIENTS = ("W", "V", "b", "C")
 TITLE = "Backpropagation through time"
 SETTINGS = {"hidden": Whole(2), "vocab": Whole(2, 2, 8),
             "steps": Whole(2),  # N: tokens x_0 .. x_N
             "activation": OneOf("relu", ACTIVATION_NAMES),
-            "expand": Lengths([1, 2, 3]),  # sequence lengths whose dL/dW expansion is asked
-            "entry": Flag(True)}  # also ask for d o_0 / d W_ij
+            "expand": Lengths([3]),  # sequence lengths whose dL/dW expansion is asked
+            "gradients": SomeOf(["W"], GRADIENTS),  # asked with numbers, besides the loss
+            "entry": Flag(False),  # also ask for d o_0 / d W_ij
+            "continue": Flag(True)}  # carry on part 1's network and tokens where they fit
 CLI_OPTIONS = ("activation", "hidden", "steps")
 #: Up to N = 4 (10 terms) an expansion is also asked as a choice of terms: an LMS gives
 #: each right term an equal share (Moodle's grades go down to 10%); longer ones ask the
@@ -37,20 +42,68 @@ ORDER = ("z", "h", "o", "dsigma", "step_loss", "loss", "dL_do", "dL_dh", "dL_dz"
          "db", "dC", "n_terms", "expansions", "d_o0_d_W_entry")
 
 
+def continues(earlier: list, stream: Stream, settings: dict) -> dict:
+    """The network and tokens of an earlier forward part, with one more token to predict,
+    when they fit this part's settings: its forward pass is then already done."""
+    cfg = settings[KIND]
+    if not cfg["continue"]:
+        return {}
+    for part, ex in earlier:
+        p = ex.params
+        if (ex.kind == "forward" and p["activation"] == cfg["activation"]
+                and len(p["W"]) == cfg["hidden"] and len(p["x"]) == cfg["steps"]
+                and len(p["W"][0]) == len(p["C"]) == cfg["vocab"]
+                and all(sorted(x) == [0] * (cfg["vocab"] - 1) + [1] for x in p["x"])):
+            last = p["x"][-1].index(1)
+            nxt = stream.choice([i for i in range(cfg["vocab"]) if i != last])
+            return {**{k: p[k] for k in ("W", "V", "b", "C", "h_init", "activation")},
+                    "x": [*p["x"], [int(i == nxt) for i in range(cfg["vocab"])]],
+                    "continues": part}
+    return {}
+
+
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
     """An RNN over one-hot tokens x_0..x_N predicting the next token, and one W entry."""
     cfg = settings[KIND]
     n = cfg["vocab"]
     p = rnn.draw_rnn(stream, settings, {k: v for k, v in given.items()
-                                            if k not in ("entry", "expand")},
+                                            if k not in ("entry", "expand", "gradients",
+                                                         "continues")},
                          cfg, n, n, cfg["steps"] + 1)
     p["expand"] = given.get("expand", cfg["expand"])
+    p["gradients"] = given.get("gradients", cfg["gradients"])
+    if "continues" in given:
+        p["continues"] = given["continues"]
+    if "x" not in given and len({tuple(x) for x in p["x"]}) == 1:  # a sequence, not a repeat
+        last = p["x"][-1].index(1)
+        other = stream.choice([i for i in range(n) if i != last])
+        p["x"][-1] = [int(i == other) for i in range(n)]
     if "entry" in given:
         p["entry"] = given["entry"]
     elif cfg["entry"]:
-        W = p["W"] if isinstance(p["W"], list) and p["W"] and isinstance(p["W"][0], list) else [[0]]
-        p["entry"] = [stream.below(len(W)), stream.below(len(W[0]))]
+        p["entry"] = _live_entry(stream, p)
     return p
+
+
+def _live_entry(stream: Stream, p: dict) -> list[int]:
+    """An entry W_ij whose d o_0/d W_ij is not zero, so the question has numbers to compute:
+    input j active at step 0, unit i passing gradient there, column i of C not zero."""
+    try:
+        W, V, b, C = (p[k] for k in ("W", "V", "b", "C"))
+        x0, h = p["x"][0], p["h_init"]
+        live = [(i, j) for i in range(len(W)) for j in range(len(W[0]))
+                if x0[j] != 0 and any(row[i] != 0 for row in C)
+                and (p["activation"] != "relu"
+                     or sum(W[i][k] * x0[k] for k in range(len(x0)))
+                     + sum(V[i][k] * h[k] for k in range(len(h))) + b[i] > 0)]
+    except (TypeError, IndexError, KeyError):
+        live = []  # malformed given params: parse will say which
+    if live:
+        return list(stream.choice(live))
+    n_h = len(p["W"]) if isinstance(p.get("W"), list) and p["W"] else 1
+    n_in = len(p["W"][0]) if n_h and isinstance(p.get("W"), list) and p["W"] and \
+        isinstance(p["W"][0], list) else 1
+    return [stream.below(n_h), stream.below(n_in)]  # zero: the question asks why
 
 
 def parse(params: dict, where: str) -> dict:
@@ -76,6 +129,13 @@ def parse(params: dict, where: str) -> dict:
         raise r.error("expand", "expected a list of sequence lengths from 1 to 6, "
                       f"found {expand!r}")
     p["expand"] = list(expand)
+    p["gradients"] = (SomeOf((), GRADIENTS).check(f"{where}.gradients", r.get("gradients"))
+                      if r.has("gradients") else list(GRADIENTS))
+    if r.has("continues"):  # the part whose network and tokens this one carries on
+        part = r.get("continues")
+        if not isinstance(part, int) or isinstance(part, bool) or not 1 <= part <= 20:
+            raise r.error("continues", f"expected a part number, found {part!r}")
+        p["continues"] = part
     return p
 
 
@@ -184,7 +244,7 @@ def solve(p: dict, where: str = "") -> dict:
         "z": fw.z, "h": fw.h, "o": fw.o, "dsigma": g.dsigma,
         "step_loss": step_loss, "loss": sum(step_loss),
         "dL_do": dL_do, "dL_dh": g.dL_dh, "dL_dz": g.dL_dz,
-        "dW": g.dW, "dV": g.dV, "db": g.db, "dC": g.dC,
+        **{f"d{name}": getattr(g, f"d{name}") for name in p["gradients"]},
         "n_terms": n_terms(N),
         "expansions": [{"N": n, "n_terms": n_terms(n), "terms": expansion(n)}
                        for n in p["expand"]],
@@ -250,6 +310,22 @@ def _expansion_tex(terms: tuple[tuple[str, ...], ...],
     return tuple(texmath.chain(t) for t in terms), choice
 
 
+def _gradients_work(p: dict, v: dict) -> Work:
+    """The forward pass, the loss, the backward pass and the gradients asked, by hand."""
+    n_h, n_in, n_out, N, act = len(p["W"]), len(p["W"][0]), len(p["C"]), v["N"], p["activation"]
+    work = Work()
+    for s in v["steps"]:
+        if "continues" not in p:  # else the forward pass was part of the earlier part
+            work += rnn.step_work(n_h, n_in, n_out, act, sum(x != 0 for x in s["x"]) == 1,
+                                  all(h == 0 for h in s["h_prev"]))
+        work += Work(read=0, mac=2 * n_out, write=1)  # ||x_{t+1} - o_t||^2
+        work += rnn.backward_work(n_h, n_out, act, s["last"])
+    work += Work(read=0, mac=N - 1, write=1)  # L
+    for name in p["gradients"]:
+        work += rnn.gradient_work(f"d{name}", n_h, n_in, n_out, N)
+    return work
+
+
 def questions(ex) -> list[Question]:
     """The expansions (symbolic, with their term counts), the general case, the loss and
     gradients with numbers, and the W entry."""
@@ -275,11 +351,11 @@ def questions(ex) -> list[Question]:
             (Answer(f"n_terms_{e['N']}", e["n_terms"], rf"\text{{terms for }} N = {e['N']}",
                     f"expansions[{n}].n_terms"),),
             tuple(steps),
-            r"\(W\) reaches the output \(o_j\) directly at step \(j\), and also through every "
-            r"earlier step \(k < j\); each step back adds a factor "
-            r"\(\partial h_m/\partial h_{m-1}\)."
+            r"Trace every path from the loss back to \(W\) in the unrolled network: the "
+            r"same \(W\) enters at every step. In how many ways can it reach one output?"
             if n == 0 else "", figures,
-            choice, room="2.6cm"))
+            choice, room="2.6cm",
+            work=Work(term=sum(len(t["factors"]) for t in e["terms"]), write=1)))
     general = (r"\sum_{j=0}^{N-1} \Big(\frac{\partial L}{\partial o_j}\frac{\partial o_j}"
                r"{\partial W} + \sum_{k=0}^{j-1} \frac{\partial L}{\partial o_j}\frac{\partial o_j}"
                r"{\partial h_{j-1}} \Big(\prod_{m=k+1}^{j-1} \frac{\partial h_m}{\partial h_{m-1}}"
@@ -292,7 +368,7 @@ def questions(ex) -> list[Question]:
          Step("Output \\(o_j\\) contributes one term for each step "
               "\\(k = 0, \\dots, j\\), so there are", r"1 + 2 + \dots + N = \tfrac{N(N+1)}{2}"),
          Step(f"terms; for \\(N = {v['N']}\\):", r"\tfrac{N(N+1)}{2}", a["n_terms"])),
-        room="2.4cm"))
+        room="2.4cm", work=Work(term=8, explain=1, mac=1, write=1)))
     forward_steps = [Step("Forward:" if s["t"] == 0 else "",
                           rf"z_{{{s['t']}}} = W x_{{{s['t']}}} + V h_{{{s['prev']}}} + b", s["z"])
                      for s in v["steps"]]
@@ -306,7 +382,7 @@ def questions(ex) -> list[Question]:
     back = rnn.backward_steps(v["steps"], lead=lambda s: [Step(
         "", rf"\frac{{\partial L}}{{\partial o_{{{s['t']}}}}} = 2(o_{{{s['t']}}} - "
         rf"x_{{{s['next']}}})", s["dL_do"])])
-    grads = rnn.gradient_steps(a, len(p["W"][0]), len(p["W"]))
+    grads = rnn.gradient_steps(a, len(p["W"][0]), len(p["W"]), p["gradients"])
     hint = (r"Run forward first and keep \(z_t\), \(h_t\), \(o_t\). Then go backwards: "
             r"\(\partial L/\partial o_t = 2(o_t - x_{t+1})\); \(\partial L/\partial h_t = "
             r"C^{\top}\partial L/\partial o_t + V^{\top}\partial L/\partial z_{t+1}\) (no second "
@@ -314,14 +390,15 @@ def questions(ex) -> list[Question]:
             rf"\sigma'(z_t)\), where {rnn.DERIVATIVE_TEXT[p['activation']]}. Finally "
             r"\(\partial L/\partial W = \sum_t \partial L/\partial z_t\, x_t^{\top}\), and "
             r"likewise for \(V\) (with \(h_{t-1}\)), \(b\) and \(C\).")
+    asked = [rf"\(\partial L/\partial {name}\)" for name in p["gradients"]]
     out.append(Question(
-        "gradients", rf"Now with numbers, for \(N = {v['N']}\): compute the loss \(L\) and its "
-        r"gradients \(\partial L/\partial W\), \(\partial L/\partial V\), "
-        r"\(\partial L/\partial b\) and \(\partial L/\partial C\).",
+        "gradients", rf"Now with numbers, for \(N = {v['N']}\): compute the loss \(L\) and "
+        + (f"the gradient {asked[0]}" if len(asked) == 1 else
+           "the gradients " + ", ".join(asked[:-1]) + f" and {asked[-1]}") + ".",
         (Answer("loss", a["loss"], "L"),
-         *(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
-           for name in rnn.GRADIENT_SUMS)),
-        (*fwd, *back, *grads), hint, room="6cm"))
+         *(Answer(f"d{name}", a[f"d{name}"], rf"\frac{{\partial L}}{{\partial {name}}}")
+           for name in p["gradients"])),
+        (*fwd, *back, *grads), hint, room="6cm", work=_gradients_work(p, v)))
     if "entry" in v:
         en = v["entry"]
         i, j = en["i"], en["j"]
@@ -340,7 +417,8 @@ def questions(ex) -> list[Question]:
         }[en["reason"]]
         entry = rf"\frac{{\partial o_0}}{{\partial W_{{{i},{j}}}}}"
         out.append(Question(
-            "entry", rf"Compute \({entry}\) (rows and columns counted from 0). Is it zero? "
+            "entry", rf"For the RNN of this part (its \(W\), \(C\) and the token \(x_0\) "
+            rf"above), compute \({entry}\) (rows and columns counted from 0). Is it zero? "
             "Why or why not?",
             (Answer("d_o0_d_W_entry", en["value"], entry),),
             (Step(rf"\(W_{{{i},{j}}}\) enters only \(z_{{0,{i}}} = \dots + W_{{{i},{j}}}\, "
@@ -349,7 +427,7 @@ def questions(ex) -> list[Question]:
                   rf"{tm.column(en['C_col'], d)} \cdot {tm.number(en['dsigma'], d)} \cdot "
                   rf"{tm.number(en['x0j'], d)}", en["value"]),
              Step(reason)),
-            r"Only \(z_0\) stands between \(W\) and \(o_0\), since \(h_{-1}\) does not depend "
-            r"on \(W\): \(\partial o_0/\partial W_{ij} = C_{:,i}\, \sigma'(z_{0,i})\, x_{0,j}\).",
-            room="2.4cm"))
+            r"Write \(o_0\) out in terms of \(W\): which entries of \(z_0\), \(h_0\) and "
+            r"\(o_0\) does \(W_{ij}\) touch? (\(h_{-1}\) does not depend on \(W\).)",
+            room="2.4cm", work=Work(mac=2 * len(p["C"]), write=len(p["C"]), explain=1)))
     return out

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..questions import Step
 from ..settings import grid
 from ..stream import Stream
+from ..timing import Work
 from .base import Params, first_size, redraw
 
 
@@ -24,8 +25,11 @@ def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n
              n_steps: int) -> dict:
     """W, V, b, C, h_init, x and activation, drawing only what ``given`` lacks.
 
-    Sizes are read off the given fields where they tell them. Shared by ``bptt``.
+    Sizes are read off the given fields where they tell them. On exact sheets (relu,
+    identity) C is drawn from -1, 0, 1: with tenths there, two steps of a squared loss
+    and its gradients would need 5 to 6 decimals; this way they need at most 4.
     """
+    whole_c = cfg["activation"] in ("relu", "identity")
     limit, step = grid(settings)
     n_h = first_size(given, cfg["hidden"], ("W", len), ("V", len), ("b", len),
                      ("h_init", len), ("C", lambda m: len(m[0])))
@@ -38,7 +42,8 @@ def draw_rnn(stream: Stream, settings: dict, given: dict, cfg: dict, n_x: int, n
             "W": stream.grid(limit, step, (n_h, n_in)),
             "V": stream.grid(limit, step, (n_h, n_h)),
             "b": stream.grid(limit, step, (n_h,)),
-            "C": stream.grid(limit, step, (n_o, n_h)),
+            "C": stream.grid(1, 1, (n_o, n_h)) if whole_c else stream.grid(limit, step,
+                                                                             (n_o, n_h)),
             "h_init": [Fraction(0)] * n_h,
             "x": [stream.one_hot(n_in) for _ in range(steps)],
             "activation": cfg["activation"],
@@ -173,10 +178,49 @@ def backward_steps(steps: list[dict], lead=None) -> list[Step]:
     return out
 
 
-def gradient_steps(a: dict, n_in: int, n_h: int) -> list[Step]:
-    """The four gradients as sums over the steps; matrices side by side while they fit."""
+def gradient_steps(a: dict, n_in: int, n_h: int,
+                   names=("W", "V", "b", "C")) -> list[Step]:
+    """The gradients asked (all four by default) as sums over the steps; matrices side by
+    side while they fit."""
     beside = {"dV": n_in + n_h <= 5, "dC": n_h <= 3}
-    return [Step("Gradients, summing over the steps:" if name == "dW" else "",
-                 rf"\frac{{\partial L}}{{\partial {name[1]}}} = {formula}", a[name],
-                 beside=beside.get(name, False))
-            for name, formula in GRADIENT_SUMS.items()]
+    asked = [f"d{n}" for n in names]
+    return [Step("Gradients, summing over the steps:" if i == 0 else "",
+                 rf"\frac{{\partial L}}{{\partial {name[1]}}} = {GRADIENT_SUMS[name]}", a[name],
+                 beside=i > 0 and beside.get(name, False))
+            for i, name in enumerate(asked)]
+
+
+# --- the work a student does, for the time model ---------------------------------------
+
+
+def _smooth(act: str) -> bool:
+    return act in ("tanh", "sigmoid")
+
+
+def step_work(n_h: int, n_in: int, n_out: int, act: str, x_one_hot: bool,
+              h_prev_zero: bool) -> Work:
+    """One forward step by hand: W x_t (a column when x_t is one-hot), V h_{t-1} (nothing
+    when h_{t-1} = 0), z_t, h_t = sigma(z_t), o_t = C h_t; each written down."""
+    return Work(read=0,
+                lookup=n_h * x_one_hot + n_h * h_prev_zero + n_h * (not _smooth(act)),
+                mac=(n_h * n_in) * (not x_one_hot) + (n_h * n_h) * (not h_prev_zero)
+                + 2 * n_h + n_out * n_h,
+                func=n_h * _smooth(act), write=4 * n_h + n_out)
+
+
+def backward_work(n_h: int, n_out: int, act: str, last: bool) -> Work:
+    """One backward step: dL/do_t, dL/dh_t (with V^T dL/dz_{t+1} before the last step),
+    sigma'(z_t) and dL/dz_t; each written down."""
+    return Work(read=0, mac=n_out + n_h * n_out + n_h * n_h * (not last) + n_h
+                + n_h * _smooth(act), lookup=n_h * (not _smooth(act)), write=n_out + 3 * n_h)
+
+
+def gradient_work(name: str, n_h: int, n_in: int, n_out: int, N: int) -> Work:
+    """One gradient summed over N steps: dW (one-hot inputs place dL/dz_t in a column),
+    dV, db or dC; written down."""
+    return {
+        "dW": Work(read=0, lookup=N * n_h, mac=(N - 1) * n_h, write=n_h * n_in),
+        "dV": Work(read=0, mac=N * n_h * n_h, write=n_h * n_h),
+        "db": Work(read=0, mac=(N - 1) * n_h, write=n_h),
+        "dC": Work(read=0, mac=N * n_out * n_h, write=n_out * n_h),
+    }[name]
