@@ -120,6 +120,17 @@ def small_matrix(ctx, m: Sequence[Sequence]) -> Tex:
     return Tex(r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)")
 
 
+@jinja2.pass_context
+def grid(ctx, questions) -> Tex:
+    """Every answer the questions ask, as ``label = value`` in a line of the answer grid."""
+    def value(v):
+        if isinstance(v, list) and v and isinstance(v[0], list):
+            return small_matrix(ctx, v)
+        return inline_vector(ctx, v) if isinstance(v, list) else number_approx(ctx, v)
+    return Tex(", ".join(f"${a.label} = {value(a.value)}$" for q in questions
+                         for a in q.answers))
+
+
 def rich(text: str) -> Tex:
     """A question's text: words and user text escaped, inline math kept (as $...$)."""
     return Tex("".join(f"${piece}$" if kind == "math" else escape(piece)
@@ -164,7 +175,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(n=number, na=number_approx, col=column,
                        mat=matrix, words=words, word=word, tex=Tex, tup=inline_vector,
                        smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display,
-                       minutes=lambda m: f"{m:g}")
+                       minutes=lambda m: f"{m:g}", grid=grid)
     return env
 
 

@@ -111,6 +111,15 @@ def test_key_ends_with_an_answer_grid(classset):
         assert f"Variant 2024-st{i}" in grid
     worksheet = " ".join(_pages(classset / "worksheet.pdf"))
     assert "Answer grid" not in worksheet
+    # every answer the sheet asks, for every variant: each part's labels, in order
+    tex = (classset / "key.tex").read_text().split("\\section*{Answer grid}")[1]
+    asked = ["h_{0} =", "o_{0} =", "h_{1} =", "o_{1} =", "\\text{counts} =", "T =", "P =",
+             "W =", "V =", "b =", "C =", "o_{0} =", "\\text{terms for } N = 3 =",
+             "\\text{terms for } N = 2 =", "L =", "\\frac{\\partial L}{\\partial W} ="]
+    for block in tex.split("\\textbf{Variant")[1:]:
+        at = 0
+        for label in asked:
+            at = block.index(label, at) + len(label)  # raises if missing or out of order
 
 
 def test_class_set_passes_check_and_compiles_alone(classset, tmp_path):
