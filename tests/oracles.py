@@ -187,6 +187,30 @@ def naive_bigram(corpus, k, query):
     return vocab, counts, table, like
 
 
+def naive_bigram_boundaries(corpus, k, query):
+    """As Jurafsky & Martin, ch. 3: every sentence and the query in <s> ... </s>; rows are
+    <s> and the words (contexts), columns the words and </s> (outcomes)."""
+    vocab = []
+    for s in corpus:
+        for w in s:
+            if w not in vocab:
+                vocab.append(w)
+    rows, cols = ["<s>"] + vocab, vocab + ["</s>"]
+    pairs = {}
+    for s in corpus:
+        s = ["<s>", *s, "</s>"]
+        for i in range(len(s) - 1):
+            pairs[(s[i], s[i + 1])] = pairs.get((s[i], s[i + 1]), 0) + 1
+    counts = [[pairs.get((a, b), 0) for b in cols] for a in rows]
+    table = [[(counts[i][j] + k) / (sum(counts[i]) + k * len(cols)) for j in range(len(cols))]
+             for i in range(len(rows))]
+    q = ["<s>", *query, "</s>"]
+    like = Fraction(1)
+    for i in range(len(q) - 1):
+        like *= table[rows.index(q[i])][cols.index(q[i + 1])]
+    return vocab, counts, table, like
+
+
 _FACTOR = re.compile(r"^(dL/do_(\d+)|do_(\d+)/dW|do_(\d+)/dh_(\d+)|dh_(\d+)/dh_(\d+)|dh_(\d+)/dW)$")
 
 

@@ -244,23 +244,23 @@ def _bigram(p, s):
     wrap = p.get("boundaries")
     corpus = [(["<s>", *c, "</s>"] if wrap else c) for c in p["corpus"]]
     query = ["<s>", *p["query"], "</s>"] if wrap else p["query"]
-    vocab = list(dict.fromkeys(w for c in corpus for w in c))
-    n = len(vocab)
-    counts = [[0] * n for _ in vocab]
+    vocab = list(dict.fromkeys(w for c in p["corpus"] for w in c))
+    rows, cols = (["<s>", *vocab], [*vocab, "</s>"]) if wrap else (vocab, vocab)
+    counts = [[0] * len(cols) for _ in rows]
     for c in corpus:
         for a, b in zip(c, c[1:]):
-            counts[vocab.index(a)][vocab.index(b)] += 1
+            counts[rows.index(a)][cols.index(b)] += 1
     k = Fraction(0) if s.mistake == "no_smoothing" else number(p["k"], True)
     P = []
     for row in counts:
-        total = sum(row) + k * n
+        total = sum(row) + k * len(cols)
         P.append(s.r([(c + k) / total if total else Fraction(0) for c in row]))
     T = P if p["orientation"] == "row" else transpose(P)
     out = {}
     put(out, "counts", counts)
     put(out, "row_totals", [sum(r) for r in counts])
     put(out, "T", T)
-    factors = [P[vocab.index(a)][vocab.index(b)] for a, b in zip(query, query[1:])]
+    factors = [P[rows.index(a)][cols.index(b)] for a, b in zip(query, query[1:])]
     put(out, "factors", factors)
     like = Fraction(1)
     for f in factors:

@@ -63,7 +63,9 @@ def test_config_file(tmp_path):
     assert r.exit_code == 0, r.output
     ex = json.loads((tmp_path / "o/answers.json").read_text())["variants"][0]["exercises"]
     assert ex[0]["params"]["activation"] == "identity" and len(ex[0]["params"]["W"]) == 1
-    assert ex[1]["answers"]["vocab"][0] == "<s>"
+    a = ex[1]["answers"]  # <s> only a previous word, </s> only a next word
+    assert a["contexts"] == ["<s>", *a["vocab"]] and a["outcomes"] == [*a["vocab"], "</s>"]
+    assert len(a["T"]) == len(a["T"][0]) == len(a["vocab"]) + 1
 
 
 def test_bad_seed_is_a_clean_error(tmp_path):

@@ -50,16 +50,17 @@ def _verify_forward(p, a, exact):
 def _verify_bigram(p, a, exact):
     assert exact
     corpus, query = p["corpus"], p["query"]
-    if p["boundaries"]:
-        corpus = [["<s>", *s, "</s>"] for s in corpus]
-        query = ["<s>", *query, "</s>"]
-    vocab, counts, table, like = oracles.naive_bigram(corpus, p["k"], query)
+    if p["boundaries"]:  # the spec's convention: <s> only a context, </s> only an outcome
+        vocab, counts, table, like = oracles.naive_bigram_boundaries(corpus, p["k"], query)
+        assert a["contexts"] == ["<s>", *vocab] and a["outcomes"] == [*vocab, "</s>"]
+    else:
+        vocab, counts, table, like = oracles.naive_bigram(corpus, p["k"], query)
     assert a["vocab"] == vocab
     assert a["counts"] == counts
     printed = table if p["orientation"] == "row" else [list(c) for c in zip(*table)]
     same(a["T"], printed, True, path="T")
     same(a["likelihood"], like, True, path="likelihood")
-    for i in range(len(vocab)):
+    for i in range(len(table)):
         line = a["T"][i] if p["orientation"] == "row" else [r[i] for r in a["T"]]
         assert sum(line) == 1
 

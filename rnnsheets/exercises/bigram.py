@@ -30,7 +30,8 @@ CLI_OPTIONS = ("k", "orientation")
 MAX_VOCAB = 10
 MAX_SENTENCES = 12
 FINAL = ("T", "likelihood")
-ORDER = ("vocab", "sequence", "counts", "row_totals", "T", "factors", "likelihood")
+ORDER = ("vocab", "contexts", "outcomes", "sequence", "counts", "row_totals", "T", "factors",
+         "likelihood")
 BOUNDARY = ("<s>", "</s>")
 
 
@@ -42,19 +43,22 @@ def vocabulary(sentences: Sequence[Sequence[str]]) -> list[str]:
     return list(dict.fromkeys(tok for s in sentences for tok in s))
 
 
-def bigram_counts(sentences: Sequence[Sequence[str]], vocab: Sequence[str]) -> np.ndarray:
-    """counts[i, j]: how often vocab[j] directly follows vocab[i] within a sentence."""
-    index = {w: i for i, w in enumerate(vocab)}
-    counts = np.zeros((len(vocab), len(vocab)), dtype=int)
+def bigram_counts(sentences: Sequence[Sequence[str]], contexts: Sequence[str],
+                  outcomes: Sequence[str] | None = None) -> np.ndarray:
+    """counts[i, j]: how often outcomes[j] directly follows contexts[i] within a sentence
+    (outcomes: the contexts, for a square table)."""
+    outcomes = contexts if outcomes is None else outcomes
+    row, col = {w: i for i, w in enumerate(contexts)}, {w: j for j, w in enumerate(outcomes)}
+    counts = np.zeros((len(contexts), len(outcomes)), dtype=int)
     for s in sentences:
         for a, b in zip(s, s[1:]):
-            counts[index[a], index[b]] += 1
+            counts[row[a], col[b]] += 1
     return counts
 
 
 def smoothed_table(counts: np.ndarray, k: Fraction) -> np.ndarray:
-    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k n): rows sum to 1."""
-    n = counts.shape[0]
+    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k * outcomes): rows sum to 1."""
+    n = counts.shape[1]
     totals = counts.sum(axis=1)
     P = np.empty(counts.shape, dtype=object)
     for (i, j), c in np.ndenumerate(counts):
@@ -62,14 +66,24 @@ def smoothed_table(counts: np.ndarray, k: Fraction) -> np.ndarray:
     return P
 
 
-def sequence_probability(P: np.ndarray, vocab: Sequence[str], query: Sequence[str]):
+def sequence_probability(P: np.ndarray, contexts: Sequence[str], query: Sequence[str],
+                         outcomes: Sequence[str] | None = None):
     """The factors P(q_{i+1} | q_i) of a token sequence, and their product."""
-    index = {w: i for i, w in enumerate(vocab)}
-    factors = [P[index[a], index[b]] for a, b in zip(query, query[1:])]
+    outcomes = contexts if outcomes is None else outcomes
+    row, col = {w: i for i, w in enumerate(contexts)}, {w: j for j, w in enumerate(outcomes)}
+    factors = [P[row[a], col[b]] for a, b in zip(query, query[1:])]
     product = Fraction(1)
     for f in factors:
         product *= f
     return factors, product
+
+
+def lines(vocab: list[str], boundaries: bool) -> tuple[list[str], list[str]]:
+    """The table's previous words (contexts) and next words (outcomes): with boundaries,
+    <s> is only ever a context and </s> only ever an outcome (Jurafsky & Martin, ch. 3)."""
+    if not boundaries:
+        return vocab, vocab
+    return [BOUNDARY[0], *vocab], [*vocab, BOUNDARY[1]]
 
 
 # --- the exercise ---------------------------------------------------------------------
@@ -174,13 +188,15 @@ def solve(p: dict, where: str = "") -> dict:
     """Vocabulary, counts, the smoothed table as printed, and the query's likelihood."""
     corpus = _wrap(p["corpus"], p["boundaries"])
     query = _wrap([p["query"]], p["boundaries"])[0]
-    vocab = vocabulary(corpus)
-    counts = bigram_counts(corpus, vocab)
+    vocab = vocabulary(p["corpus"])
+    contexts, outcomes = lines(vocab, p["boundaries"])
+    counts = bigram_counts(corpus, contexts, outcomes)
     P = shown(smoothed_table(counts, p["k"]))
-    factors, likelihood = sequence_probability(P, vocab, query)
+    factors, likelihood = sequence_probability(P, contexts, query, outcomes)
     table = P if p["orientation"] == "row" else P.T
     return to_plain({
         "vocab": vocab,
+        **({"contexts": contexts, "outcomes": outcomes} if p["boundaries"] else {}),
         "sequence": query,
         "counts": counts,
         "row_totals": counts.sum(axis=1),
@@ -193,11 +209,13 @@ def solve(p: dict, where: str = "") -> dict:
 def view(ex) -> dict:
     """Counts and denominators in the printed orientation, and the query's pairs."""
     p, a = ex.params, ex.answers
-    n = len(a["vocab"])
+    n = len(a.get("outcomes", a["vocab"]))  # the next words each distribution is over
     counts = a["counts"] if p["orientation"] == "row" else [list(c) for c in zip(*a["counts"])]
     seq = a["sequence"]
     return {
         "n": n,
+        "contexts": a.get("contexts", a["vocab"]),
+        "outcomes": a.get("outcomes", a["vocab"]),
         "counts": counts,
         "row_totals": a["row_totals"],
         "denominators": [t + p["k"] * n for t in a["row_totals"]],
@@ -227,9 +245,15 @@ def questions(ex) -> list[Question]:
     p, a, v = ex.params, ex.answers, view(ex)
     vocab = ", ".join(literal(w) for w in a["vocab"])
     rows, cols = ("columns", "rows") if v["column"] else ("rows", "columns")
-    markers = r" (with <s> and </s>)" if p["boundaries"] else ""
+    markers = (" (the previous words are <s> and the words, the next words the words and "
+               "</s>)" if p["boundaries"] else "")
+    order = (f"previous words in order: {', '.join(literal(w) for w in v['contexts'])}; next "
+             f"words: {', '.join(literal(w) for w in v['outcomes'])}" if p["boundaries"]
+             else f"vocabulary in order: {vocab}")
+    size = (f"\\(|\\mathcal{{V}}| = {v['n']}\\) next words (the words and </s>)"
+            if p["boundaries"] else f"\\(|\\mathcal{{V}}| = {v['n']}\\)")
     counted = (
-        Step(f"The vocabulary is ({vocab}), so \\(|\\mathcal{{V}}| = {v['n']}\\). Counts, "
+        Step(f"The vocabulary is ({vocab}), so {size}. Counts, "
              f"{rows} the previous word \\(a\\) and {cols} the next word \\(b\\):",
              r"\text{counts}", v["counts"]),
         Step("", r"\operatorname{count}(a\,\cdot)", a["row_totals"], form="row"),
@@ -237,7 +261,7 @@ def questions(ex) -> list[Question]:
     line = "column" if v["column"] else "row"
     table = [
         Step(f"The denominators \\(\\operatorname{{count}}(a\\,\\cdot) + k\\,|\\mathcal{{V}}|\\) "
-             f"with \\(k = {texmath.number(p['k'], 4)}\\), in vocabulary order:",
+             f"with \\(k = {texmath.number(p['k'], 4)}\\), in the order of the previous words:",
              r"\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|", v["denominators"], form="row"),
         Step("Adding \\(k\\) to each count and dividing:", "T", a["T"]),
     ]
@@ -259,8 +283,8 @@ def questions(ex) -> list[Question]:
                  (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm",
                  work=Work(lookup=sum(len(s) - 1 for s in _wrap(p["corpus"], p["boundaries"])),
                            write=v["n"] * v["n"] + v["n"])),
-        Question("T", f"Write down the smoothed transition table \\(T\\) (vocabulary in order: "
-                 f"{vocab}). Use this orientation: {orientation}.",
+        Question("T", f"Write down the smoothed transition table \\(T\\) ({order}). Use this "
+                 f"orientation: {orientation}.",
                  (Answer("T", a["T"], "T"),), tuple(table),
                  r"Every entry of the line for \(a\) shares the denominator "
                  r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
