@@ -69,8 +69,9 @@ def _rebuild(spec: Rebuild, seed, config, overrides, variants, roster, shared) -
     if seed is not None and seed != spec.seed:
         raise InputError("--seed", f"the build was made with seed {spec.seed}; leave --seed "
                          "out to build it again")
+    sheet_options = ", ".join(f"--{k}" for k in (overrides or {}).get("sheet", {}))
     for given, name in ((variants, "--variants"), (roster, "--roster"), (config, "--config"),
-                        (shared, "the exercise options"), (overrides, "--decimals")):
+                        (shared, "the exercise options"), (overrides, sheet_options)):
         if given:
             raise InputError(name, "a build's answers.json fixes it; leave it out to build "
                              "the same sheets again")

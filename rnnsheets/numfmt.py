@@ -47,7 +47,7 @@ def rounded(x, places: int) -> str:
 def approx_places(x: Fraction, minimum: int = 3) -> int:
     """Places that show at least three significant digits of a small x."""
     places = minimum
-    while places < 12 and 0 < abs(x) < Fraction(1, 10 ** (places - 2)):
+    while places < 12 and 0 < abs(x) < Fraction(1, 10 ** max(places - 2, 0)):
         places += 1
     return places
 

@@ -62,8 +62,8 @@ class Bound:
         if isinstance(o, np.ndarray):
             return NotImplemented
         o = lift(o)
-        return Bound(self.v * o.v, abs(float(self.v)) * o.e + abs(float(o.v)) * self.e
-                     + self.e * o.e)
+        both = self.e * o.e if self.e and o.e else 0.0
+        return Bound(self.v * o.v, _times(self.v, o.e) + _times(o.v, self.e) + both)
 
     __rmul__ = __mul__
 
@@ -118,6 +118,8 @@ class Bound:
     def monotone(self, fn: Callable[[float], float]) -> Bound:
         """fn of the value; for a monotone fn the interval's ends bound the error."""
         fv = fn(float(self.v))
+        if not math.isfinite(self.e):
+            return Bound(fv, math.inf)
         try:
             e = max(abs(fn(float(self.v) + self.e) - fv), abs(fn(float(self.v) - self.e) - fv))
         except (ValueError, OverflowError, ZeroDivisionError):
@@ -136,6 +138,11 @@ class Bound:
 
     def arctanh(self) -> Bound:
         return self.monotone(math.atanh)
+
+
+def _times(value, e: float) -> float:
+    """|value| * e, where an exact 0 times any error (even an unbounded one) is 0."""
+    return 0.0 if value == 0 else abs(float(value)) * e
 
 
 def lift(x) -> Bound:
@@ -182,13 +189,14 @@ def round_bound(x, places: int) -> Bound:
 
 
 def fits(v, places: int) -> bool:
-    """Whether a value is written exactly with ``places`` decimals (floats: to 1e-9 of a unit)."""
+    """Whether a value is written exactly with ``places`` decimals (floats: to 1e-6 of a
+    unit of the last place)."""
     if isinstance(v, (int, np.integer)):
         return True
     if isinstance(v, Fraction):
         return (v * 10**places).denominator == 1
-    scaled = float(v) * 10**places
-    return abs(scaled - round(scaled)) < 1e-9 * max(1.0, abs(scaled))
+    scaled = float(v) * 10**places  # absolute: a relative test lets large values "fit"
+    return abs(scaled - round(scaled)) < 1e-6
 
 
 @contextmanager

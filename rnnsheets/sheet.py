@@ -55,12 +55,16 @@ def _check_continues(given: dict, exercises: list[Exercise], where: str) -> None
     ok = isinstance(part, int) and not isinstance(part, bool) and 1 <= part <= len(exercises)
     if ok:
         before = exercises[part - 1].params
-        ok = all(k in before and encode(before[k]) == encode(_parsed(given.get(k)))
-                 for k in ("W", "V", "b", "C", "h_init", "activation"))
+        xs = given.get("x")
+        ok = (all(k in before and encode(before[k]) == encode(_parsed(given.get(k)))
+                  for k in ("W", "V", "b", "C", "h_init", "activation"))
+              and isinstance(xs, list) and "x" in before and len(xs) == len(before["x"]) + 1
+              and encode(before["x"]) == encode(_parsed(xs[:-1])))
     if not ok:
         raise InputError(f"{where}.continues" if where else "continues",
-                         f"part {part!r} is not an earlier part with this RNN "
-                         "(the same W, V, b, C, h_init and activation)")
+                         f"part {part!r} is not an earlier part with this RNN and these tokens "
+                         "(the same W, V, b, C, h_init and activation, and its x with one "
+                         "more token)")
 
 
 def _parsed(value):

@@ -22,7 +22,7 @@ def number(x, places: int, slashed: bool = False) -> str:
 def approx(x, places: int) -> str:
     """The decimal approximation of an endless fraction; other numbers as they print."""
     if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return numfmt.rounded(x, numfmt.approx_places(x))
+        return numfmt.rounded(x, numfmt.approx_places(x, places))  # as the sheet rounds
     return number(x, places)
 
 

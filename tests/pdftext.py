@@ -27,7 +27,7 @@ def numbers(txt: str) -> set[str]:
 def printed(x, places: int) -> str | None:
     """How the key prints a value as a decimal (approximated for endless fractions)."""
     if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return numfmt.rounded(x, numfmt.approx_places(x))
+        return numfmt.rounded(x, numfmt.approx_places(x, places))
     if isinstance(x, (Fraction, float, int)) and not isinstance(x, bool):
         return numfmt.plain(x, places)
     return None

@@ -156,3 +156,26 @@ def test_installed_command_prints_one_line(tmp_path):
                        text=True, cwd=tmp_path)
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr.count("\n") == 1 and "unknown exercise kind 'gru'" in p.stderr
+
+
+def test_too_few_decimals_for_a_logarithm_is_a_clean_error(tmp_path):
+    """Rounded to 1 decimal a probability can become 0 before its logarithm: no finite
+    tolerance exists, so the build is refused with what to change."""
+    from click.testing import CliRunner
+
+    from rnnsheets.cli import main
+    r = CliRunner().invoke(main, ["generate", "--seed", "3", "--decimals", "1", "--activation",
+                                  "tanh", "--parts", "softmax_lm", "--no-pdf", "--out",
+                                  str(tmp_path / "o")])
+    assert r.exit_code == 2 and "ask for more decimals" in r.output
+    assert len(r.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
+def test_bigram_sizes_the_bank_cannot_draw_are_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnsheets.cli import main
+    (tmp_path / "c.toml").write_text("[bigram]\nsentences = 2\nvocab = 6\n")
+    r = CliRunner().invoke(main, ["generate", "--seed", "1", "--config", str(tmp_path / "c.toml"),
+                                  "--no-pdf", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "choose one of 3, 4" in r.output

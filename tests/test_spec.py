@@ -137,3 +137,24 @@ def test_rebuild_refuses_options_that_would_change_it(tmp_path, extra, message):
     r = CliRunner().invoke(main, ["generate", "--spec", str(tmp_path / "a/answers.json"),
                                   "--no-pdf", "--out", str(tmp_path / "b"), *extra])
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_a_part_that_continues_another_must_have_its_network_and_tokens(tmp_path):
+    net = {"W": [[0.5, -0.3], [0.2, 0.4]], "V": [[0.1, 0.2], [-0.3, 0.5]], "b": [0.1, -0.1],
+           "C": [[1, 0], [0, -1]], "h_init": [0, 0], "activation": "relu"}
+    spec = {"exercises": [{"kind": "forward", "params": {**net, "x": [[1, 0], [0, 1]]}},
+                          {"kind": "bptt", "params": {**net, "x": [[0, 1], [1, 0], [0, 1]],
+                                                      "continues": 1}}]}
+    r, _ = _generate(tmp_path, spec)
+    assert r.exit_code == 2 and "exercises[1].params.continues: part 1 is not" in r.output
+    spec["exercises"][1]["params"]["x"] = [[1, 0], [0, 1], [1, 0]]
+    r, out = _generate(tmp_path, spec, "ok.json")
+    assert r.exit_code == 0, r.output
+    assert "the RNN of Part 1" in (out / "worksheet.tex").read_text()
+
+
+def test_a_given_corpus_gets_a_query_even_when_it_repeats_no_pair(tmp_path):
+    spec = {"exercises": [{"kind": "bigram", "params": {
+        "corpus": [["we", "like", "tea"], ["you", "want", "cake"]]}}]}
+    r, _ = _generate(tmp_path, spec)
+    assert r.exit_code == 0, r.output

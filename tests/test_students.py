@@ -220,3 +220,20 @@ def test_careless_students_are_rejected_where_the_mistake_shows(graded):
     assert not missed, missed[:5]
     rates = {k: refused[k] / visible[k] for k in visible}
     assert min(rates.values()) >= 0.98, rates
+
+
+def test_careful_students_are_accepted_at_many_decimals(tmp_path):
+    """At 6 to 10 decimals a rounded value is still a rounding (not taken for an exact one)."""
+    for places in (1, 2, 6, 8, 10):
+        out = tmp_path / f"d{places}"
+        subprocess.run([sys.executable, "-m", "rnnsheets", "generate", "--seed", "7",
+                        "--variants", "15", "--activation", "tanh", "--decimals", str(places),
+                        "--parts", "forward,bigram,bigram_rnn,bptt,lstm",
+                        "--format", "html,moodle,qti", "--no-pdf", "--out", str(out)],
+                       check=True, capture_output=True)
+
+        def careful(kind, seed, d):
+            yield Student(d, "all", seed)
+            yield Student(d, "some", seed)
+        refused = [r for r in marks(out, careful) if not all(r[5].values())]
+        assert not refused, (places, refused[:3])

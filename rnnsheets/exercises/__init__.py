@@ -6,6 +6,7 @@ the registry.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from importlib import import_module
 
@@ -40,8 +41,14 @@ def solve(kind: str, params: dict, decimals: int, where: str = "") -> Exercise:
     answers = k.solve(p, where)
     with rounding.careful(decimals):  # again, as a student who rounds what the key shows
         held = k.solve(p, where)
-    return Exercise(kind, p, answers, k.is_exact(p), decimals,
-                    _leaves(held, lambda x: rounding.tolerance(x, decimals)),
+    tolerances = _leaves(held, lambda x: rounding.tolerance(x, decimals))
+    unbounded = _unbounded(tolerances)
+    if unbounded is not None:  # e.g. a probability that rounds to 0 before its logarithm
+        raise InputError(where or kind, f"rounded to {decimals} decimals, as the sheet asks, "
+                         f"the values before {unbounded} can go where it is not defined "
+                         "(a probability rounded to 0 under a logarithm); ask for more "
+                         "decimals or use smaller weights")
+    return Exercise(kind, p, answers, k.is_exact(p), decimals, tolerances,
                     _leaves(answers, _form))
 
 
@@ -50,6 +57,20 @@ def _form(x) -> str:
     rounded, the rest rounded."""
     return "exact" if isinstance(x, int) else "exact_or_decimal" if isinstance(
         x, Fraction) else "decimals"
+
+
+def _unbounded(tree, label: str = "") -> str | None:
+    """The label of the first tolerance that is not finite, or None."""
+    items = tree.items() if isinstance(tree, dict) else enumerate(tree) \
+        if isinstance(tree, list) else None
+    if items is None:
+        return label if isinstance(tree, float) and not math.isfinite(tree) else None
+    for k, v in items:
+        found = _unbounded(v, f"{label}.{k}" if isinstance(k, str) and label else
+                           k if isinstance(k, str) else f"{label}[{k}]")
+        if found:
+            return found
+    return None
 
 
 def _leaves(tree, fn):

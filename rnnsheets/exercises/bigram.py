@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import combinations
 
 import numpy as np
 
 from .. import bank, texmath
+from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
 from ..questions import Answer, Question, Statement, Step, literal, words
@@ -33,6 +35,23 @@ FINAL = ("T", "likelihood")
 ORDER = ("vocab", "contexts", "outcomes", "sequence", "counts", "row_totals", "T", "factors",
          "likelihood")
 BOUNDARY = ("<s>", "</s>")
+
+
+def check_settings(section: dict, where: str) -> None:
+    """Sizes the phrase bank can draw: some group must give a corpus of that many sentences
+    and words with a pair seen twice."""
+    n = section["sentences"]
+    sizes = sorted({len(vocabulary(c)) for g in bank.GROUPS
+                    for c in combinations([s.split() for s in g], n) if _repeats(c)})
+    if section["vocab"] not in sizes:
+        raise InputError(f"{where}.vocab", f"the phrase bank has no {n} sentences with "
+                         f"{section['vocab']} words and a pair seen twice; with {n} sentences "
+                         f"choose one of {', '.join(map(str, sizes))}")
+
+
+def _repeats(corpus) -> bool:
+    pairs = [(a, b) for s in corpus for a, b in zip(s, s[1:])]
+    return len(pairs) > len(set(pairs))
 
 
 # --- the maths: counting, smoothing, a sequence's probability -----------------------
@@ -115,26 +134,29 @@ def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
 
     if "corpus" in given and "query" in given:
         return make()
-    size = (lambda p: True) if "corpus" in given else (
-        lambda p: len(vocabulary(p["corpus"])) == cfg["vocab"])
-    return redraw(make, lambda p: size(p) and worth(p), "a corpus and query worth computing "
-                  f"with {cfg['vocab']} words in {cfg['sentences']} sentences "
-                  "(change [bigram] vocab or sentences)", where)
+    if "corpus" in given:  # the user's corpus: the best query it allows
+        try:
+            return redraw(make, lambda p: worth(p, corpus_rules=False), "", where)
+        except InputError:
+            return make()
+    return redraw(make, lambda p: len(vocabulary(p["corpus"])) == cfg["vocab"] and worth(p),
+                  f"a corpus and query worth computing with {cfg['vocab']} words in "
+                  f"{cfg['sentences']} sentences (change [bigram] vocab or sentences)", where)
 
 
-def worth(p: dict) -> bool:
+def worth(p: dict, corpus_rules: bool = True) -> bool:
     """A corpus and query worth computing by hand: some pair of words seen more than once
     (so counts differ); a query of two pairs or more mixes pairs seen in the corpus and
     pairs never seen (so smoothing matters); it repeats a word only where the corpus does."""
     corpus, query = p["corpus"], p["query"]
     if not isinstance(corpus, list) or not all(isinstance(s, list) for s in corpus):
         return True  # keep it: parse reports the user's mistake
-    pairs = [(a, b) for s in corpus for a, b in zip(s, s[1:])]
-    seen = set(pairs)
+    seen = {(a, b) for s in corpus for a, b in zip(s, s[1:])}
     asked = list(zip(query, query[1:]))
     mixed = len(asked) < 2 or (any(q in seen for q in asked)
                                 and any(q not in seen for q in asked))
-    return len(pairs) > len(seen) and mixed and all(a != b or (a, b) in seen for a, b in asked)
+    return ((_repeats(corpus) or not corpus_rules) and mixed
+            and all(a != b or (a, b) in seen for a, b in asked))
 
 
 def parse(params: dict, where: str) -> dict:

@@ -10,6 +10,7 @@ from ..questions import Answer, Question, Statement, Step
 from ..rounding import shown
 from ..settings import Whole, grid
 from ..stream import Stream
+from ..timing import Work
 from .base import Params, first_size
 
 KIND = "lstm"
@@ -154,6 +155,15 @@ EQUATIONS = (r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)",
              r"h_t = o_t \odot \tanh(c_t)")
 
 
+def _step_work(n_h: int, n_in: int, h_prev_zero: bool) -> Work:
+    """One LSTM step by hand: per gate W x_t (a column of a one-hot input), U h_{t-1},
+    the pre-activation and its sigmoid or tanh; then c_t, tanh(c_t) and h_t."""
+    gate = Work(read=0, lookup=n_h + n_h * h_prev_zero, mac=n_h * n_h * (not h_prev_zero)
+                + 2 * n_h, func=n_h, write=4 * n_h)
+    return (Work() + gate + gate + gate + gate
+            + Work(read=0, mac=3 * n_h, func=n_h, write=3 * n_h))
+
+
 def given_lines(p: dict, places: int) -> tuple[str, ...]:
     """The numbers as display lines: one per gate, then the initial state, then the inputs."""
     tm = texmath
@@ -217,6 +227,7 @@ def questions(ex) -> list[Question]:
         out.append(Question(
             f"step_{t}", rf"Compute the gates \(i_{{{t}}}, f_{{{t}}}, g_{{{t}}}, o_{{{t}}}\), "
             rf"the cell state \(c_{{{t}}}\) and the hidden state \(h_{{{t}}}\) "
-            f"({d} decimals).", answers, tuple(steps), hint, room=f"{5 + len(s['h'])}cm"))
+            f"({d} decimals).", answers, tuple(steps), hint, room=f"{5 + len(s['h'])}cm",
+            work=_step_work(len(s["h"]), len(s["x"]), all(h == 0 for h in s["h_prev"]))))
     return out
 

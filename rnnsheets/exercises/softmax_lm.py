@@ -14,6 +14,7 @@ from ..questions import Answer, Figure, Question, Statement, Step, literal, word
 from ..rounding import shown
 from ..settings import OneOf, Whole
 from ..stream import Stream
+from ..timing import Work
 from . import rnn
 from .base import Params, first_size, redraw
 
@@ -220,7 +221,10 @@ def _step_question(s: dict, p: dict, d: int) -> Question:
         f"step_{t}", rf"Compute the logits \(o_{{{t}}}\) and the predicted distribution "
         rf"\(p_{{{t}}} = \operatorname{{softmax}}(o_{{{t}}})\) of the token after \(x_{{{t}}}\).",
         (Answer(f"o_{t}", s["o"], f"o_{{{t}}}"), Answer(f"p_{t}", s["p"], f"p_{{{t}}}")),
-        steps, hint, room="3.4cm")
+        steps, hint, room="3.4cm",
+        work=Work() + rnn.step_work(len(p["W"]), len(p["W"][0]), len(p["C"]), p["activation"],
+                                    True, all(h == 0 for h in s["h_prev"]))
+        + Work(read=0, func=len(s["o"]), mac=2 * len(s["o"]), write=3 * len(s["o"]) + 1))
 
 
 def _loss_question(v: dict, a: dict) -> Question:
@@ -242,7 +246,8 @@ def _loss_question(v: dict, a: dict) -> Question:
         tuple(steps),
         r"\(i_{t+1}\) is the position of the 1 in \(x_{t+1}\). A model that guesses "
         r"uniformly over n tokens has perplexity n; a perfect one has perplexity 1.",
-        room="2.4cm")
+        room="2.4cm", work=Work(func=len(v["steps"]) + 1, mac=len(v["steps"]),
+                                write=len(v["steps"]) + 2))
 
 
 def _do_question(v: dict) -> Question:
@@ -260,7 +265,9 @@ def _do_question(v: dict) -> Question:
         r"Only step t's term of L depends on \(o_t\), and \(-\ln p_{t,i} = -o_{t,i} + "
         r"\ln \sum_j e^{o_{t,j}}\). Differentiate with respect to \(o_{t,k}\): "
         r"\(-[k = i] + p_{t,k}\).",
-        room="2.6cm")
+        room="2.6cm", work=Work(mac=len(v["steps"]),
+                                lookup=len(v["steps"]) * len(v["steps"][0]["o"]),
+                                write=len(v["steps"]) * len(v["steps"][0]["o"])))
 
 
 def _gradient_question(v: dict, a: dict, p: dict) -> Question:
@@ -279,7 +286,18 @@ def _gradient_question(v: dict, a: dict, p: dict) -> Question:
         r"\(\partial L/\partial V\), \(\partial L/\partial b\) and \(\partial L/\partial C\).",
         tuple(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
               for name in rnn.GRADIENT_SUMS),
-        (*back, *grads), hint, room="5.5cm")
+        (*back, *grads), hint, room="5.5cm", work=_gradients_work(v, p))
+
+
+def _gradients_work(v: dict, p: dict) -> Work:
+    """The backward pass from dL/do_t and the four gradients, by hand."""
+    n_h, n_in, n_out, N = len(p["W"]), len(p["W"][0]), len(p["C"]), len(v["steps"])
+    work = Work()
+    for s in v["steps"]:
+        work += rnn.backward_work(n_h, n_out, p["activation"], s["last"])
+    for name in rnn.GRADIENT_SUMS:
+        work += rnn.gradient_work(name, n_h, n_in, n_out, N)
+    return work
 
 
 def questions(ex) -> list[Question]:
