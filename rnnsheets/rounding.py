@@ -150,11 +150,6 @@ def lift(x) -> Bound:
     return x if isinstance(x, Bound) else Bound(x)
 
 
-def active() -> bool:
-    """Whether a careful re-solve is running (values may be Bounds)."""
-    return _PLACES.get() is not None
-
-
 def shown(value):
     """A value the key prints, as a careful student holds it: rounded to the sheet's decimals.
 

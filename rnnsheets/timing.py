@@ -49,9 +49,6 @@ class Work:
         return sum(getattr(self, name) * rate for name, rate in RATES.items())
 
 
-NONE = Work(read=0)
-
-
 def part_minutes(questions) -> float:
     """A part's minutes: its introduction, then each question's work; to the half minute."""
     total = PART_READING + sum(q.work.minutes for q in questions)

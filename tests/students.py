@@ -14,6 +14,8 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from oracles import act_fn
+
 #: The mistakes each kind's careless students make (see ``work``).
 MISTAKES = {
     "forward": ("no_b", "no_memory"),
@@ -65,16 +67,6 @@ def nums(v, exact: bool):
     return [nums(e, exact) for e in v] if isinstance(v, list) else number(v, exact)
 
 
-def act(name: str, z):
-    if name == "identity":
-        return z
-    if name == "relu":
-        return z if z > 0 else 0 * z
-    if name == "tanh":
-        return math.tanh(z)
-    return 1 / (1 + math.exp(-z))
-
-
 def act_deriv_from_h(name: str, z, h):
     if name == "identity":
         return 1 + 0 * z
@@ -122,7 +114,7 @@ def _rnn(p: dict, s: Student, xs, out: dict, fields=("z", "h", "o"), exact=None)
         wx = s.r(matvec(W, x))
         vh = s.r(matvec(V, h_init if s.mistake == "no_memory" else h))
         z = s.r([a + c + (0 if s.mistake == "no_b" else d) for a, c, d in zip(wx, vh, b)])
-        h = s.r([act(p["activation"], v) for v in z])
+        h = s.r([act_fn(p["activation"], v) for v in z])
         o = s.r(matvec(C, h))
         vals = {"Wx": wx, "Vh": vh, "z": z, "h": h, "o": o}
         for f in fields:
@@ -227,7 +219,7 @@ def _lstm(p, s):
             wx, uh = s.r(matvec(n[f"W_{g}"], x)), s.r(matvec(n[f"U_{g}"], h))
             a = s.r([u + v + (0 if s.mistake == "no_b" else bb)
                      for u, v, bb in zip(wx, uh, n[f"b_{g}"])])
-            gate[g] = s.r([act("tanh" if g == "g" else "sigmoid", v) for v in a])
+            gate[g] = s.r([act_fn("tanh" if g == "g" else "sigmoid", v) for v in a])
             put(out, f"a_{g}_{t}", a)
             put(out, f"gate_{g}_{t}", gate[g])
         keep = [1.0] * len(c) if s.mistake == "no_forget_gate" else gate["f"]
@@ -283,10 +275,10 @@ def _bigram_rnn(p, s):
     put(out, "b", [Fraction(0)] * n)
     put(out, "C", [[Fraction(int(i == j)) for j in range(n)] for i in range(n)])
     cols = transpose(W)
-    put(out, "check", [s.r([act(a, v) for v in cols[i]]) for i in range(n)])
+    put(out, "check", [s.r([act_fn(a, v) for v in cols[i]]) for i in range(n)])
     for t, x in enumerate(p.get("x") or []):
         i = x.index(1)
-        put(out, f"o_{t}", s.r([act(a, v) for v in cols[i]]))
+        put(out, f"o_{t}", s.r([act_fn(a, v) for v in cols[i]]))
     return out
 
 

@@ -55,8 +55,8 @@ def solve(kind: str, params: dict, decimals: int, where: str = "") -> Exercise:
 def _form(x) -> str:
     """What a student may give for an entry: whole numbers exactly, rationals exactly or
     rounded, the rest rounded."""
-    return "exact" if isinstance(x, int) else "exact_or_decimal" if isinstance(
-        x, Fraction) else "decimals"
+    whole, rational, decimal = FORMS
+    return whole if isinstance(x, int) else rational if isinstance(x, Fraction) else decimal
 
 
 def _unbounded(tree, label: str = "") -> str | None:

@@ -23,12 +23,10 @@ MAX_DRAWS = 1000
 MAX_WORD = 30
 
 
-#: What a student may give for one answer entry (``Exercise.forms``).
-FORMS = {
-    "exact": "a whole number",  # counts, numbers of terms
-    "exact_or_decimal": "exact (a fraction is fine) or a decimal rounded to the decimals asked",
-    "decimals": "a decimal rounded to the decimals asked",
-}
+#: What a student may give for one answer entry (``Exercise.forms``): a whole number
+#: (counts, numbers of terms); exactly (a fraction is fine) or a decimal rounded to the
+#: decimals asked; a decimal rounded to the decimals asked.
+FORMS = ("exact", "exact_or_decimal", "decimals")
 
 
 @dataclass

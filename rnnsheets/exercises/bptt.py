@@ -318,12 +318,8 @@ def _gradients_work(p: dict, v: dict) -> Work:
         if "continues" not in p:  # else the forward pass was part of the earlier part
             work += rnn.step_work(n_h, n_in, n_out, act, sum(x != 0 for x in s["x"]) == 1,
                                   all(h == 0 for h in s["h_prev"]))
-        work += Work(read=0, mac=2 * n_out, write=1)  # ||x_{t+1} - o_t||^2
-        work += rnn.backward_work(n_h, n_out, act, s["last"])
-    work += Work(read=0, mac=N - 1, write=1)  # L
-    for name in p["gradients"]:
-        work += rnn.gradient_work(f"d{name}", n_h, n_in, n_out, N)
-    return work
+        work += Work(read=0, mac=2 * n_out + 1, write=1)  # ||x_{t+1} - o_t||^2, into L
+    return work + rnn.backprop_work(n_h, n_in, n_out, act, N, [f"d{g}" for g in p["gradients"]])
 
 
 def questions(ex) -> list[Question]:

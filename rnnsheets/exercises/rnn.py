@@ -215,6 +215,16 @@ def backward_work(n_h: int, n_out: int, act: str, last: bool) -> Work:
                 + n_h * _smooth(act), lookup=n_h * (not _smooth(act)), write=n_out + 3 * n_h)
 
 
+def backprop_work(n_h: int, n_in: int, n_out: int, act: str, N: int, names) -> Work:
+    """The backward pass over N steps from dL/do_t, then the gradients ``names`` (dW, ...)."""
+    work = Work(read=0)
+    for t in range(N):
+        work += backward_work(n_h, n_out, act, last=t == N - 1)
+    for name in names:
+        work += gradient_work(name, n_h, n_in, n_out, N)
+    return work
+
+
 def gradient_work(name: str, n_h: int, n_in: int, n_out: int, N: int) -> Work:
     """One gradient summed over N steps: dW (one-hot inputs place dL/dz_t in a column),
     dV, db or dC; written down."""

@@ -291,13 +291,8 @@ def _gradient_question(v: dict, a: dict, p: dict) -> Question:
 
 def _gradients_work(v: dict, p: dict) -> Work:
     """The backward pass from dL/do_t and the four gradients, by hand."""
-    n_h, n_in, n_out, N = len(p["W"]), len(p["W"][0]), len(p["C"]), len(v["steps"])
-    work = Work()
-    for s in v["steps"]:
-        work += rnn.backward_work(n_h, n_out, p["activation"], s["last"])
-    for name in rnn.GRADIENT_SUMS:
-        work += rnn.gradient_work(name, n_h, n_in, n_out, N)
-    return work
+    return Work() + rnn.backprop_work(len(p["W"]), len(p["W"][0]), len(p["C"]),
+                                      p["activation"], len(v["steps"]), rnn.GRADIENT_SUMS)
 
 
 def questions(ex) -> list[Question]:
