@@ -1,4 +1,4 @@
-"""A safe, reproducible pdflatex build in a temporary folder.
+"""A safe, reproducible pdflatex (or lualatex) build in a temporary folder.
 
 No shell escape, TeX file access limited to the build folder (``openin_any=p``,
 ``openout_any=p``), stdin closed, a timeout, a fixed date and an empty trailer
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .output import remove_stale
+from .scripts import LUALATEX, PACKAGES
 
 TEX_PACKAGES = ("latexmk texlive-latex-base texlive-latex-recommended texlive-pictures "
                 "lmodern")
@@ -31,12 +32,23 @@ SOURCE_DATE_EPOCH = "1704067200"
 TIMEOUT = 120.0
 
 
-def pdflatex() -> str:
-    """The pdflatex executable, or a BuildError naming the packages to install."""
-    exe = shutil.which("pdflatex")
+ENGINES = ("pdflatex", "lualatex")
+
+
+def engine(source: str) -> str:
+    """The TeX engine a source asks for: lualatex where its first line says so (letters
+    beyond Latin), else pdflatex."""
+    return "lualatex" if source.startswith(LUALATEX) else "pdflatex"
+
+
+def executable(name: str = "pdflatex") -> str:
+    """The engine's executable, or a BuildError naming the packages to install."""
+    exe = shutil.which(name)
     if exe is None:
-        raise BuildError("pdflatex not found; install TeX Live (Debian/Ubuntu: sudo apt-get "
-                         f"install {TEX_PACKAGES}), or use --no-pdf")
+        packages = TEX_PACKAGES + (" " + PACKAGES if name == "lualatex" else "")
+        why = " (for letters beyond Latin)" if name == "lualatex" else ""
+        raise BuildError(f"{name} not found{why}; install TeX Live (Debian/Ubuntu: sudo "
+                         f"apt-get install {packages}), or use --no-pdf")
     return exe
 
 
@@ -66,7 +78,7 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
     ``progress(n)`` is called as each document finishes typesetting n more variants;
     ``finished(name, built)`` as soon as each document is done, while others still run.
     """
-    exe = pdflatex()
+    exes = {name: executable(engine(source)) for name, source in sources.items()}
     env = tex_environment()
     tmp_root = Path(tempfile.gettempdir())
     remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")  # what killed runs left
@@ -79,7 +91,7 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
             for name, source in sources.items():
                 (folder / f"{name}.tex").write_text(source, encoding="utf-8")
                 procs[name] = proc = subprocess.Popen(
-                    [exe, "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
+                    [exes[name], "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                      "-file-line-error", f"{name}.tex"],
                     cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=True, text=True,
@@ -98,8 +110,10 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                     if name in built or proc.poll() is None:
                         continue
                     if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
-                        raise BuildError(f"{name}.tex: LaTeX failed: "
-                                         f"{first_error(folder, name)}")
+                        error = first_error(folder, name)
+                        if "fontspec Error" in error:
+                            error += f" (Debian/Ubuntu: sudo apt-get install {PACKAGES})"
+                        raise BuildError(f"{name}.tex: LaTeX failed: {error}")
                     built[name] = Built((folder / f"{name}.pdf").read_bytes())
                     if finished is not None:
                         finished(name, built[name])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import jinja2
 
-from . import texmath
+from . import scripts, texmath
 from .exercises import REGISTRY
 from .questions import pieces
 from .sheet import Variant
@@ -50,22 +50,38 @@ _ASCII_ESCAPES = str.maketrans(_ESCAPES)
 
 @functools.lru_cache(maxsize=4096)
 def escape(text: str) -> Tex:
-    """Text printed literally by LaTeX: special characters made safe, control characters
-    blanked, and characters the fonts lack shown as their code point (U+5B57)."""
+    """Text printed literally by LaTeX: special characters made safe and control
+    characters blanked. Letters of other scripts are set in their own font
+    (``\\rnnscript``, which needs LuaLaTeX); those no font has show as U+5B57."""
     text = unicodedata.normalize("NFC", str(text))
     if text.isascii() and text.isprintable():  # the common case, in one pass
         return Tex(text.translate(_ASCII_ESCAPES))
     out = []
-    for c in text:
-        if c in _ESCAPES:
-            out.append(_ESCAPES[c])
-        elif not c.isprintable():
-            out.append(" ")
-        elif ord(c) < 128 or ord(c) in _TYPESETTABLE:
-            out.append(c)
+    for font, piece in scripts.runs(text, _plain):
+        if font == "missing":
+            out.append(rf"\codepoint{{{ord(piece):04X}}}")
+        elif font is None:
+            out.append("".join(_char(c) for c in piece))
         else:
-            out.append(rf"\codepoint{{{ord(c):04X}}}")
+            body = "".join(_char(c) + (r"\rnnbreak{}" if font in scripts.UNSPACED
+                                       and not c.isspace() and not n.isspace() else "")
+                           for c, n in zip(piece, piece[1:] + " "))
+            out.append(rf"\rnnscript{{{font}}}{{{body}}}")
     return Tex("".join(out))
+
+
+def _plain(c: str) -> bool:
+    """Whether pdfLaTeX's own fonts print c (or it is a control character, blanked)."""
+    return ord(c) < 128 or ord(c) in _TYPESETTABLE or c in _ESCAPES or not c.isprintable()
+
+
+def _char(c: str) -> str:
+    return _ESCAPES.get(c) or (" " if not c.isprintable() else c)
+
+
+def needs_lualatex(source: str) -> bool:
+    """Whether a rendered document holds letters only LuaLaTeX's fonts print."""
+    return r"\rnnscript{" in source
 
 
 def _finalize(value):
@@ -194,8 +210,13 @@ def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> s
     """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX."""
     env = environment()
     sheet = settings["sheet"]
-    return env.get_template("sheet.tex.j2").render(
-        key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
-        date=sheet["date"], decimals=sheet["decimals"],
-        variants=[{"variant": v, "parts": exercise_views(v)} for v in variants],
-    )
+    parts = [{"variant": v, "parts": exercise_views(v)} for v in variants]
+
+    def render(lualatex: bool) -> str:
+        return env.get_template("sheet.tex.j2").render(
+            key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
+            date=sheet["date"], decimals=sheet["decimals"], variants=parts,
+            lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()))
+    source = render(lualatex=False)
+    # Only a document with letters beyond Latin pays for LuaLaTeX and its fonts.
+    return render(lualatex=True) if needs_lualatex(source) else source

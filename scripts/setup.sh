@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live, poppler and Chromium from
+# Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live, Noto fonts, poppler and Chromium from
 # the distribution's packages, then a virtual environment .venv with rnnsheets and
 # its test tools. Safe to run again; installs only what is missing.
 set -euo pipefail
@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 # tests (Debian's chromium packages; where the distribution has none, as on Ubuntu,
 # those tests are skipped outside CI).
 debs="latexmk texlive-latex-base texlive-latex-recommended texlive-pictures lmodern poppler-utils"
+# Names and words in other scripts (Chinese, Japanese, Korean, Greek, Cyrillic, Arabic,
+# Hebrew, Devanagari, Thai) are typeset by LuaLaTeX with the Noto fonts.
+debs="$debs texlive-luatex fonts-noto-core fonts-noto-cjk"
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   debs="$debs python3 python3-venv python3-pip"
 fi

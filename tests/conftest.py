@@ -11,8 +11,10 @@ import pytest
 
 @pytest.fixture(scope="session")
 def tex():
-    """pdflatex and poppler are required; in CI (CI=true) their absence fails, never skips."""
-    missing = [t for t in ("pdflatex", "pdftotext", "pdffonts") if shutil.which(t) is None]
+    """pdflatex, lualatex and poppler are required; in CI (CI=true) their absence fails,
+    never skips."""
+    missing = [t for t in ("pdflatex", "lualatex", "pdftotext", "pdffonts")
+               if shutil.which(t) is None]
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PDF tests, but {', '.join(missing)} is not installed")

@@ -53,21 +53,11 @@ def test_hostile_title_and_roster_names_print_literally(tex, tmp_path):
     assert "root:" not in text(tmp_path / "o" / "key.pdf")
 
 
-def test_letters_the_fonts_lack_print_as_code_points(tex, tmp_path):
-    spec = {"exercises": [{"kind": "bigram", "params": {
-        "corpus": [["λόγος", "字", "ok"], ["ok", "λόγος"]], "query": ["ok", "λόγος"]}}]}
-    (tmp_path / "s.json").write_text(json.dumps(spec, ensure_ascii=False))
-    r = run("generate", "--spec", tmp_path / "s.json", "--out", tmp_path / "o")
-    assert r.exit_code == 0, r.output
-    words = _words(tmp_path / "o" / "key.pdf")
-    assert "U+5B57" in words and "U+03BB" in words
-    doc = json.loads((tmp_path / "o" / "answers.json").read_text())
-    assert doc["variants"][0]["exercises"][0]["answers"]["vocab"] == ["λόγος", "字", "ok"]
-
-
-def test_tex_runs_no_programs_and_reads_nothing_outside(tex, tmp_path, monkeypatch):
+@pytest.mark.parametrize("first_line", ["", "% !TeX program = lualatex\n"])
+def test_tex_runs_no_programs_and_reads_nothing_outside(tex, tmp_path, monkeypatch,
+                                                        first_line):
     monkeypatch.chdir(tmp_path)
-    src = (r"\documentclass{article}\begin{document}"
+    src = (first_line + r"\documentclass{article}\begin{document}"
            r"\immediate\write18{touch " + str(tmp_path / "ran") + r"}"
            r"\openin5=/etc/hostname \ifeof5 NOFILE\else READABLE\fi"
            r"\end{document}")

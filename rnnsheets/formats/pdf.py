@@ -12,7 +12,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..errors import BuildError
-from ..latex import TIMEOUT, compile_many
+from ..latex import ENGINES, TIMEOUT, compile_many, engine
 from ..pdfcut import slice_pdf, spans, stamp
 from ..report import Report
 from ..userfiles import read_bytes, read_text
@@ -63,12 +63,19 @@ def verify(folder: Path, job, report: Report) -> None:
 def _prove(folder: Path, sources: dict[str, Path], job, report: Report) -> None:
     """Typeset each .tex again and compare every page's content (a PDF swapped for another
     with its checksum edited fails here); per-variant PDFs against their combined pages."""
-    if shutil.which("pdflatex") is None:
-        report.notes.append("PDF pages not compared: no pdflatex here (checksums only)")
+    try:
+        texts = {n: read_text(p, "a .tex file", limit=MAX_PDF) for n, p in sources.items()}
+    except BuildError as e:
+        report.problems.append(f"{e}")
+        return
+    missing = sorted({engine(t) for t in texts.values()} - {e for e in ENGINES
+                                                           if shutil.which(e)})
+    if missing:
+        report.notes.append(f"PDF pages not compared: no {' or '.join(missing)} here "
+                            "(checksums only)")
         return
     try:
-        fresh = compile_many({n: read_text(p, "a .tex file", limit=MAX_PDF)
-                              for n, p in sources.items()})
+        fresh = compile_many(texts)
     except BuildError as e:
         report.problems.append(f"{e}")
         return
