@@ -22,6 +22,7 @@ from .generate import (
     build_files,
     draw_all,
     fit_budget,
+    layout_warnings,
     make_request,
 )
 from .output import publish, refuse_foreign
@@ -184,6 +185,8 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
     except KeyboardInterrupt:
         click.echo(f"interrupted: {out} is as it was before", err=True)
         raise SystemExit(130) from None
+    for line in layout_warnings(files, drawn):
+        click.echo(f"warning: {line}", err=True)
     if left_out:
         click.echo(f"left out to fit {req.settings['sheet']['minutes']} minutes: {left_out}")
     click.echo(f"wrote {out}: {n} variant{'s' if n != 1 else ''} (seed {req.seed}), "

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answersfile
+from . import answersfile, layout
 from .config import load_settings
 from .errors import InputError
 from .formats import Job, build
@@ -127,3 +127,10 @@ def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] 
     files = build(job, formats, also=lambda: {answersfile.NAME: answersfile.to_bytes(
         req.seed, variants, req.settings["sheet"])})
     return dict(sorted(files.items()))
+
+
+def layout_warnings(files: dict[str, bytes], variants: list[Variant]) -> list[str]:
+    """Each line too wide or page too full that the build's TeX runs reported."""
+    if layout.NAME not in files:
+        return []
+    return layout.messages(layout.from_bytes(files[layout.NAME]), [v.code for v in variants])

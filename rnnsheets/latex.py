@@ -18,10 +18,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .layout import Layout, read_log
 from .output import remove_stale
 from .scripts import LUALATEX, PACKAGES
 
@@ -65,9 +66,10 @@ def tex_environment() -> dict[str, str]:
 
 @dataclass
 class Built:
-    """A compiled document: its PDF."""
+    """A compiled document: its PDF and what TeX said of its layout."""
 
     pdf: bytes
+    layout: Layout = field(default_factory=Layout)
 
 
 def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
@@ -114,7 +116,9 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                         if "fontspec Error" in error:
                             error += f" (Debian/Ubuntu: sudo apt-get install {PACKAGES})"
                         raise BuildError(f"{name}.tex: LaTeX failed: {error}")
-                    built[name] = Built((folder / f"{name}.pdf").read_bytes())
+                    log = (folder / f"{name}.log").read_text(encoding="utf-8",
+                                                              errors="replace")
+                    built[name] = Built((folder / f"{name}.pdf").read_bytes(), read_log(log))
                     if finished is not None:
                         finished(name, built[name])
                 time.sleep(0.01)

@@ -120,7 +120,7 @@ class Question:
     ``answers`` are what a student gives; none for a question answered in words and
     symbols only (``choice``, if set, makes it gradable on screen).
     ``hint`` is printed under the question (a footnote on paper); ``room`` the
-    height of the writing box on the worksheet.
+    height of the writing box on the worksheet, from the work the question asks.
     """
 
     id: str
@@ -130,9 +130,13 @@ class Question:
     hint: str = ""
     figures: tuple[Figure, ...] = field(default=())
     choice: Choice | None = None
-    room: str = "3cm"
     asked: str = ""  # what to type, in words: filled in from the exercise's answer policy
-    work: Work = Work()  # what it takes by hand, for the time model
+    work: Work = Work()  # what it takes by hand, for the time model and the room to write
+
+    @property
+    def room(self) -> str:
+        """The height of the writing box on the worksheet."""
+        return self.work.room
 
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import jinja2
 
-from . import scripts, texmath
+from . import numfmt, scripts, texmath
 from .exercises import REGISTRY
 from .questions import pieces
 from .sheet import Variant
@@ -79,6 +79,40 @@ def _char(c: str) -> str:
     return _ESCAPES.get(c) or (" " if not c.isprintable() else c)
 
 
+def short(text: str, width: int = 36) -> Tex:
+    """Text cut at a word to about ``width`` letters (East Asian ones count two), with
+    an ellipsis: page headers have a third of a line for it."""
+    text = " ".join(str(text).split())
+    units = [2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text]
+    if sum(units) <= width:
+        return escape(text)
+    used, end = 0, 0
+    while used + units[end] <= width - 1:
+        used += units[end]
+        end += 1
+    cut = text[:end]
+    if " " in cut and text[end] != " ":
+        cut = cut[:cut.rindex(" ")]
+    return Tex(escape(cut.rstrip(" ,;:")) + r"\dots{}")
+
+
+def breakable(text: str, longest: int = 24) -> Tex:
+    """Text that may break inside a word longer than ``longest`` letters (every 16), so
+    that no word a user typed can run past the margin."""
+    words = str(text).split(" ")
+    if all(len(w) <= longest for w in words):
+        return escape(text)
+    return Tex(" ".join(r"\allowbreak{}".join(escape(w[i:i + 16]) for i in range(0, len(w), 16))
+                        if len(w) > longest else escape(w) for w in words))
+
+
+def needed(q) -> Tex:
+    """The height a worksheet question takes with its box: the box, and its prompt at
+    about 80 characters a line (an overestimate: markup counts), its footnote and gaps."""
+    lines = -(-(len(q.prompt) + len(q.asked) + 40) // 80) + (2 if q.hint else 0) + 1
+    return Tex(rf"\dimexpr {q.room}+{lines}\baselineskip\relax")
+
+
 def needs_lualatex(source: str) -> bool:
     """Whether a rendered document holds letters only LuaLaTeX's fonts print."""
     return r"\rnnscript{" in source
@@ -131,20 +165,52 @@ def inline_vector(ctx, v: Sequence) -> Tex:
 @jinja2.pass_context
 def small_matrix(ctx, m: Sequence[Sequence]) -> Tex:
     """A matrix small enough for a line of text."""
-    body = r" \\ ".join(" & ".join(texmath.number(e, _places(ctx), slashed=True) for e in r)
-                         for r in m)
-    return Tex(r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)")
+    return Tex(_small([[texmath.number(e, _places(ctx), slashed=True) for e in r] for r in m]))
 
 
 @jinja2.pass_context
 def grid(ctx, questions) -> Tex:
     """Every answer the questions ask, as ``label = value`` in a line of the answer grid."""
-    def value(v):
+    def items(label: str, v) -> list[str]:
         if isinstance(v, list) and v and isinstance(v[0], list):
-            return small_matrix(ctx, v)
-        return inline_vector(ctx, v) if isinstance(v, list) else number_approx(ctx, v)
-    return Tex(", ".join(f"${a.label} = {value(a.value)}$" for q in questions
-                         for a in q.answers))
+            cells = [[texmath.number(e, _places(ctx), slashed=True) for e in r] for r in v]
+            # Small type: a block of columns may hold about 1.4 times what a display can.
+            parts = texmath.blocks_of_columns(cells, width=texmath.BLOCK_WIDTH * 1.4)
+            if len(parts) > 1:
+                first, out = 1, []
+                for block in parts:
+                    last = first + len(block[0]) - 1
+                    out.append(rf"\griditem{{${label}$ (columns {first}--{last}) "
+                               rf"${_small(block)}$}}")
+                    first = last + 1
+                return out
+            return [rf"\griditem{{${label} = {_small(cells)}$}}"]
+        if isinstance(v, list):  # a long vector may break after any comma
+            return [f"${label} = (" + r",\allowbreak ".join(
+                texmath.number(e, _places(ctx)) for e in v) + ")$"]
+        return [rf"\griditem{{${label} = {number_approx(ctx, v)}$}}"]
+    return Tex(", ".join(item for q in questions for a in q.answers
+                         for item in items(a.label, a.value)))
+
+
+def _small(cells: Sequence[Sequence[str]]) -> str:
+    body = r" \\ ".join(" & ".join(r) for r in cells)
+    return r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)"
+
+
+def grid_columns(variants) -> int:
+    """2 where every answer of the grid fits half a line (as :func:`texmath.estimate`
+    guesses, in the grid's small type), else 1."""
+    def width(v) -> float:
+        if isinstance(v, list) and v and isinstance(v[0], list):
+            return sum(max(texmath.estimate(numfmt.plain(r[j], 4)) for r in v) * 0.7 + 7
+                       for j in range(len(v[0])))
+        if isinstance(v, list):
+            return sum(texmath.estimate(numfmt.plain(e, 4)) + 6 for e in v)
+        return texmath.estimate(numfmt.plain(v, 4)) * 2
+    widest = max((width(a.value) for v in variants for part in v["parts"]
+                  for q in part["questions"] for a in q.answers), default=0)
+    return 2 if widest * 0.9 + 40 < 200 else 1
 
 
 def rich(text: str) -> Tex:
@@ -191,7 +257,8 @@ def environment() -> jinja2.Environment:
     env.filters.update(n=number, na=number_approx, col=column,
                        mat=matrix, words=words, word=word, tex=Tex, tup=inline_vector,
                        smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display,
-                       minutes=lambda m: f"{m:g}", grid=grid)
+                       minutes=lambda m: f"{m:g}", grid=grid, short=short,
+                       needed=needed, breakable=breakable)
     return env
 
 
@@ -216,7 +283,8 @@ def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> s
         return env.get_template("sheet.tex.j2").render(
             key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
             date=sheet["date"], decimals=sheet["decimals"], variants=parts,
-            lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()))
+            lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()),
+            grid_columns=grid_columns(parts) if key and len(parts) > 1 else 1)
     source = render(lualatex=False)
     # Only a document with letters beyond Latin pays for LuaLaTeX and its fonts.
     return render(lualatex=True) if needs_lualatex(source) else source

@@ -22,7 +22,11 @@ def number(x, places: int, slashed: bool = False) -> str:
 def approx(x, places: int) -> str:
     """The decimal approximation of an endless fraction; other numbers as they print."""
     if isinstance(x, Fraction) and numfmt.terminating_digits(x) is None:
-        return numfmt.rounded(x, numfmt.approx_places(x, places))  # as the sheet rounds
+        text = numfmt.rounded(x, numfmt.approx_places(x, places))  # as the sheet rounds
+        if x and not text.strip("-0."):  # too small for its decimals: 2.126 x 10^{-14}
+            mantissa, exponent = f"{float(x):.3e}".split("e")
+            return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+        return text
     return number(x, places)
 
 
@@ -124,15 +128,109 @@ def blocks(steps) -> list[tuple[str, list]]:
     return out
 
 
+#: The widest a matrix may print in the key before its columns go in blocks, in points
+#: (the key's solutions are about 430 pt wide; a block keeps room for its label).
+BLOCK_WIDTH = 330.0
+#: Widths of what numbers print, in points of 11 pt math (digits are 5.5 pt).
+_GLYPH = {"-": 8.6, ".": 3.1, "/": 5.5, " ": 3.7}
+
+
+def estimate(cell: str) -> float:
+    """A generous estimate of a number's printed width in points (11 pt math)."""
+    return sum(_GLYPH.get(c, 5.5) for c in cell)
+
+
+def blocks_of_columns(rows: Sequence[Sequence[str]],
+                      width: float = BLOCK_WIDTH) -> list[list[list[str]]]:
+    """A matrix's cells cut into blocks of whole columns, each at most ``width`` points
+    wide by :func:`estimate` (one block when it all fits; at least a column a block)."""
+    widths = [max(estimate(r[j]) for r in rows) + 11 for j in range(len(rows[0]))]
+    cuts, used = [0], 12.0
+    for j, w in enumerate(widths):
+        if used + w > width and j > cuts[-1]:
+            cuts.append(j)
+            used = 12.0
+        used += w
+    cuts.append(len(widths))
+    return [[list(r[a:b]) for r in rows] for a, b in zip(cuts, cuts[1:])]
+
+
+def wide_bmatrix(rows: Sequence[Sequence[str]]) -> list[str]:
+    """A bracketed matrix as display pieces: itself, or blocks of columns each labelled
+    with the columns it holds, when it is too wide for a line."""
+    parts = blocks_of_columns(rows)
+    if len(parts) == 1:
+        return [bmatrix(rows)]
+    out, first = [], 1
+    for block in parts:
+        last = first + len(block[0]) - 1
+        label = f"column {first}" if first == last else f"columns {first}--{last}"
+        out.append(rf"\underset{{\text{{{label}}}}}{{{bmatrix(block)}}}")
+        first = last + 1
+    return out
+
+
+def _value_pieces(step, places: int) -> list[str]:
+    """A step's value as display pieces (several only for a matrix in blocks)."""
+    v = step.value
+    if isinstance(v, list) and v and (isinstance(v[0], list) or step.form == "row"):
+        rows = v if isinstance(v[0], list) else [v]
+        if step.form == "approx":
+            cells = [[approx(e, places) for e in r] for r in rows]
+        else:
+            flat = _cells([e for r in rows for e in r], places)
+            cells = [flat[i:i + len(rows[0])] for i in range(0, len(flat), len(rows[0]))]
+        return wide_bmatrix(cells)
+    return [step_value(step, places)]
+
+
+def _members(expr: str) -> list[str]:
+    """An expression's members between its top-level `` = `` signs (outside braces and
+    environments), so that a chain too wide for a line can wrap before an ``=``."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(expr):
+        if expr.startswith(r"\begin{", i):
+            depth += 1
+        elif expr.startswith(r"\end{", i):
+            depth -= 1
+        elif expr[i] == "{":
+            depth += 1
+        elif expr[i] == "}":
+            depth -= 1
+        elif expr.startswith(" = ", i) and depth == 0:
+            out.append(expr[start:i])
+            start = i + 3
+            i += 2
+        i += 1
+    return [*out, expr[start:]]
+
+
+def step_pieces(step, places: int) -> list[str]:
+    """A step as display pieces for the PDF key, split where a line may wrap: before each
+    ``=`` of a chain but the first (a label never ends a line alone), and between the
+    blocks of a wide matrix."""
+    values = [] if step.value is None else _value_pieces(step, places)
+    if not step.expr:
+        return values
+    relation = r"\approx" if step.form == "approx" else "="
+    head, *rest = _members(step.expr)
+    rest = [f"= {m}" for m in rest]
+    if values:
+        rest += [f"{relation} {values[0]}", *values[1:]]
+    return [f"{head} {rest[0]}", *rest[1:]] if rest else [head]
+
+
 def display_tex(steps, places: int) -> str:
-    """One block's steps as LaTeX display math for the PDF key: a line per step (a step
-    ``beside`` the one before shares its line), a sum aligned one term per line."""
-    rows: list[list[str]] = []
+    """One block's steps as LaTeX display math for the PDF key: a row per step (a step
+    ``beside`` the one before shares its row), a sum aligned one term per line. A row
+    wraps between steps and inside a step (see :func:`step_pieces`) where the line is too
+    narrow, and the sheet's ``mathrow`` shrinks any piece still wider than the line."""
+    rows: list[list[list[str]]] = []
     out = []
 
-    def flush() -> None:  # a row of several wraps where the page is too narrow for it
-        out.extend(r"\[" + r[0] + r"\]" if len(r) == 1 else
-                   r"\begin{mathrow}" + r",\nextmath ".join(r) + r"\end{mathrow}" for r in rows)
+    def flush() -> None:
+        out.extend(r"\begin{mathrow}" + r",\nextmath ".join(r"\nextrel ".join(p) for p in r)
+                   + r"\end{mathrow}" for r in rows)
         rows.clear()
 
     for s in steps:
@@ -142,8 +240,9 @@ def display_tex(steps, places: int) -> str:
             body = rf"{s.expr} &= {terms[0]}" + "".join(rf" \\ &\quad + {t}" for t in terms[1:])
             out.append(r"\begin{align*}" + body + r"\end{align*}")
         elif s.beside and rows:
-            rows[-1] += step_lines(s, places)
+            rows[-1].append(step_pieces(s, places))
         else:
-            rows.append(step_lines(s, places))
+            rows.append([step_pieces(s, places)])
+    rows = [[p for p in r if p] for r in rows]
     flush()
     return "\n".join(out)

@@ -26,6 +26,15 @@ RATES = {
 #: Reading a part's introduction and its given numbers.
 PART_READING = 1.0
 
+#: Lines of handwriting per operation, for the room a question's box gives: about five
+#: numbers or six chain-rule factors to a line, three multiply-adds (written out, as
+#: products of the sheet's numbers), a sentence and a half per explanation.
+LINES = {"read": 1.0, "mac": 1 / 3, "lookup": 1 / 16, "func": 1 / 5, "write": 1 / 5,
+         "term": 1 / 6, "explain": 1.5}
+#: A line of handwriting with vectors written as columns, and the box's least and most
+#: height (most: most of a page, with the question above it).
+LINE_CM, ROOM_CM = 1.0, (2.5, 21.0)
+
 
 @dataclass(frozen=True)
 class Work:
@@ -47,6 +56,12 @@ class Work:
     def minutes(self) -> float:
         """The modelled minutes for this work."""
         return sum(getattr(self, name) * rate for name, rate in RATES.items())
+
+    @property
+    def room(self) -> str:
+        """The height of the box to write this work in, e.g. "6.2cm"."""
+        cm = LINE_CM * sum(getattr(self, name) * n for name, n in LINES.items())
+        return f"{min(max(cm, ROOM_CM[0]), ROOM_CM[1]):.1f}cm"
 
 
 def part_minutes(questions) -> float:

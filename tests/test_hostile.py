@@ -309,9 +309,14 @@ def test_a_killed_build_leaves_no_tex_running_and_its_debris_goes_next_time(tex,
     p = subprocess.Popen([EXE, "generate", "--seed", "6", "--variants", "300", "--out",
                           str(tmp_path / "o"), "-q"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    time.sleep(4)  # well into the TeX run
+    debris = []
+    for _ in range(300):  # until the TeX run has started (later on a busy machine)
+        debris = list(Path(tempfile.gettempdir()).glob(f"tex.rnnsheets-{p.pid}-*"))
+        if debris or p.poll() is not None:
+            break
+        time.sleep(0.1)
+    time.sleep(1)  # well into the TeX run
     assert p.poll() is None
-    debris = list(Path(tempfile.gettempdir()).glob(f"tex.rnnsheets-{p.pid}-*"))
     assert debris, "the TeX folder of the running build"
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=30)

@@ -302,7 +302,7 @@ def questions(ex) -> list[Question]:
     return [
         Question("counts", f"List the vocabulary in order of first appearance{markers}, and "
                  "count how often each word follows each other word.",
-                 (Answer("counts", a["counts"], r"\text{counts}"),), counted, room="3.5cm",
+                 (Answer("counts", a["counts"], r"\text{counts}"),), counted,
                  work=Work(lookup=sum(len(s) - 1 for s in _wrap(p["corpus"], p["boundaries"])),
                            write=v["n"] * v["n"] + v["n"])),
         Question("T", f"Write down the smoothed transition table \\(T\\) ({order}). Use this "
@@ -310,11 +310,11 @@ def questions(ex) -> list[Question]:
                  (Answer("T", a["T"], "T"),), tuple(table),
                  r"Every entry of the line for \(a\) shares the denominator "
                  r"\(\operatorname{count}(a\,\cdot) + k\,|\mathcal{V}|\); only the numerators "
-                 "differ.", room="3.5cm",
+                 "differ.",
                  work=Work(mac=v["n"], lookup=v["n"] ** 2, write=v["n"] ** 2)),
         Question("likelihood", "What probability does the model give the word sequence "
                  f"“{words(a['sequence'])}”? Multiply the probability of each word given "
                  "the one before.", (Answer("likelihood", a["likelihood"], "P"),),
-                 (likelihood,), room="2.2cm",
+                 (likelihood,),
                  work=Work(lookup=len(v["pairs"]), mac=len(v["pairs"]) - 1, write=1)),
     ]

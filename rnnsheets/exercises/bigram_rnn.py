@@ -212,11 +212,10 @@ def questions(ex) -> list[Question]:
                  r"Feed the one-hot vector of one word and write out \(o_t\) step by step: "
                  r"which part of \(W\) does it pick, and what must come out for that word? "
                  r"Then ask what a bigram model may know of the words before, and what the "
-                 r"output layer has left to do.",
-                 room="4cm", work=Work(func=0 if exact else v["n"] ** 2,
+                 r"output layer has left to do.", work=Work(func=0 if exact else v["n"] ** 2,
                                        lookup=v["n"] ** 2 if exact else 0,
                                        write=3 * v["n"] ** 2 + v["n"])),
-        Question("smoothing", why[0], (), (Step(why[1]),), room="2cm", work=Work(explain=2)),
+        Question("smoothing", why[0], (), (Step(why[1]),), work=Work(explain=2)),
     ]
     if p["general"]:
         out.append(Question("general", r"Give the design for any vocabulary of \(n\) words and "
@@ -224,8 +223,7 @@ def questions(ex) -> list[Question]:
                             (Step("With \\(\\sigma^{-1}\\) applied entry by entry:",
                                   rf"W = \sigma^{{-1}}\!\big({source}\big) \in "
                                   r"\mathbb{R}^{n \times n}, \quad V = 0_{n \times n}, \quad "
-                                  r"b = 0_{n}, \quad C = I_{n}"),),
-                            room="2cm", work=Work(explain=1, term=4)))
+                                  r"b = 0_{n}, \quad C = I_{n}"),), work=Work(explain=1, term=4)))
     if v["inputs"]:
         shown = ", ".join(rf"\(x_{{{s['t']}}} = {{{texmath.row(s['x'], d)}}}^\top\)"
                           + (f" ({literal(s['word'])})" if s["word"] is not None else "")
@@ -236,7 +234,7 @@ def questions(ex) -> list[Question]:
         out.append(Question("run", f"Run your network on the input sequence {shown} and give "
                             r"the outputs \(o_t\).",
                             tuple(Answer(f"o_{s['t']}", s["o"], f"o_{{{s['t']}}}")
-                                  for s in v["inputs"]), tuple(steps), room="2.2cm",
+                                  for s in v["inputs"]), tuple(steps),
                             work=Work(lookup=v["n"] * len(v["inputs"]),
                                       write=v["n"] * len(v["inputs"]))))
     return out

@@ -350,7 +350,7 @@ def questions(ex) -> list[Question]:
             r"Trace every path from the loss back to \(W\) in the unrolled network: the "
             r"same \(W\) enters at every step. In how many ways can it reach one output?"
             if n == 0 else "", figures,
-            choice, room="2.6cm",
+            choice,
             work=Work(term=sum(len(t["factors"]) for t in e["terms"]), write=1)))
     general = (r"\sum_{j=0}^{N-1} \Big(\frac{\partial L}{\partial o_j}\frac{\partial o_j}"
                r"{\partial W} + \sum_{k=0}^{j-1} \frac{\partial L}{\partial o_j}\frac{\partial o_j}"
@@ -364,7 +364,7 @@ def questions(ex) -> list[Question]:
          Step("Output \\(o_j\\) contributes one term for each step "
               "\\(k = 0, \\dots, j\\), so there are", r"1 + 2 + \dots + N = \tfrac{N(N+1)}{2}"),
          Step(f"terms; for \\(N = {v['N']}\\):", r"\tfrac{N(N+1)}{2}", a["n_terms"])),
-        room="2.4cm", work=Work(term=8, explain=1, mac=1, write=1)))
+         work=Work(term=8, explain=1, mac=1, write=1)))
     forward_steps = [Step("Forward:" if s["t"] == 0 else "",
                           rf"z_{{{s['t']}}} = W x_{{{s['t']}}} + V h_{{{s['prev']}}} + b", s["z"])
                      for s in v["steps"]]
@@ -394,7 +394,7 @@ def questions(ex) -> list[Question]:
         (Answer("loss", a["loss"], "L"),
          *(Answer(f"d{name}", a[f"d{name}"], rf"\frac{{\partial L}}{{\partial {name}}}")
            for name in p["gradients"])),
-        (*fwd, *back, *grads), hint, room="6cm", work=_gradients_work(p, v)))
+        (*fwd, *back, *grads), hint, work=_gradients_work(p, v)))
     if "entry" in v:
         en = v["entry"]
         i, j = en["i"], en["j"]
@@ -425,5 +425,5 @@ def questions(ex) -> list[Question]:
              Step(reason)),
             r"Write \(o_0\) out in terms of \(W\): which entries of \(z_0\), \(h_0\) and "
             r"\(o_0\) does \(W_{ij}\) touch? (\(h_{-1}\) does not depend on \(W\).)",
-            room="2.4cm", work=Work(mac=2 * len(p["C"]), write=len(p["C"]), explain=1)))
+            work=Work(mac=2 * len(p["C"]), write=len(p["C"]), explain=1)))
     return out

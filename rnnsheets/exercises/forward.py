@@ -83,7 +83,7 @@ def questions(ex) -> list[Question]:
         out.append(Question(
             f"step_{t}", rf"Compute \(h_{{{t}}}\) and \(o_{{{t}}}\).",
             (Answer(f"h_{t}", s["h"], f"h_{{{t}}}"), Answer(f"o_{t}", s["o"], f"o_{{{t}}}")),
-            steps, hint, room="3.2cm",
+            steps, hint,
             work=Work() + rnn.step_work(len(p["W"]), len(p["W"][0]), len(p["C"]),
                                         p["activation"], sum(x != 0 for x in s["x"]) == 1,
                                         all(v == 0 for v in s["h_prev"]))))

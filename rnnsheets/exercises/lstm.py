@@ -227,7 +227,7 @@ def questions(ex) -> list[Question]:
         out.append(Question(
             f"step_{t}", rf"Compute the gates \(i_{{{t}}}, f_{{{t}}}, g_{{{t}}}, o_{{{t}}}\), "
             rf"the cell state \(c_{{{t}}}\) and the hidden state \(h_{{{t}}}\) "
-            f"({d} decimals).", answers, tuple(steps), hint, room=f"{5 + len(s['h'])}cm",
+            f"({d} decimals).", answers, tuple(steps), hint,
             work=_step_work(len(s["h"]), len(s["x"]), all(h == 0 for h in s["h_prev"]))))
     return out
 

@@ -221,7 +221,7 @@ def _step_question(s: dict, p: dict, d: int) -> Question:
         f"step_{t}", rf"Compute the logits \(o_{{{t}}}\) and the predicted distribution "
         rf"\(p_{{{t}}} = \operatorname{{softmax}}(o_{{{t}}})\) of the token after \(x_{{{t}}}\).",
         (Answer(f"o_{t}", s["o"], f"o_{{{t}}}"), Answer(f"p_{t}", s["p"], f"p_{{{t}}}")),
-        steps, hint, room="3.4cm",
+        steps, hint,
         work=Work() + rnn.step_work(len(p["W"]), len(p["W"][0]), len(p["C"]), p["activation"],
                                     True, all(h == 0 for h in s["h_prev"]))
         + Work(read=0, func=len(s["o"]), mac=2 * len(s["o"]), write=3 * len(s["o"]) + 1))
@@ -246,7 +246,7 @@ def _loss_question(v: dict, a: dict) -> Question:
         tuple(steps),
         r"\(i_{t+1}\) is the position of the 1 in \(x_{t+1}\). A model that guesses "
         r"uniformly over n tokens has perplexity n; a perfect one has perplexity 1.",
-        room="2.4cm", work=Work(func=len(v["steps"]) + 1, mac=len(v["steps"]),
+        work=Work(func=len(v["steps"]) + 1, mac=len(v["steps"]),
                                 write=len(v["steps"]) + 2))
 
 
@@ -264,8 +264,7 @@ def _do_question(v: dict) -> Question:
         tuple(steps),
         r"Only step t's term of L depends on \(o_t\), and \(-\ln p_{t,i} = -o_{t,i} + "
         r"\ln \sum_j e^{o_{t,j}}\). Differentiate with respect to \(o_{t,k}\): "
-        r"\(-[k = i] + p_{t,k}\).",
-        room="2.6cm", work=Work(mac=len(v["steps"]),
+        r"\(-[k = i] + p_{t,k}\).", work=Work(mac=len(v["steps"]),
                                 lookup=len(v["steps"]) * len(v["steps"][0]["o"]),
                                 write=len(v["steps"]) * len(v["steps"][0]["o"])))
 
@@ -286,7 +285,7 @@ def _gradient_question(v: dict, a: dict, p: dict) -> Question:
         r"\(\partial L/\partial V\), \(\partial L/\partial b\) and \(\partial L/\partial C\).",
         tuple(Answer(name, a[name], rf"\frac{{\partial L}}{{\partial {name[1]}}}")
               for name in rnn.GRADIENT_SUMS),
-        (*back, *grads), hint, room="5.5cm", work=_gradients_work(v, p))
+        (*back, *grads), hint, work=_gradients_work(v, p))
 
 
 def _gradients_work(v: dict, p: dict) -> Work:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .. import layout
 from ..errors import BuildError
 from ..latex import ENGINES, TIMEOUT, compile_many, engine
 from ..pdfcut import slice_pdf, spans, stamp
@@ -37,8 +38,9 @@ def files(job) -> dict[str, bytes]:
             for v, pages in zip(variants, slice_pdf(built.pdf, len(variants)), strict=True):
                 out[f"variants/{v.id}/{name}.pdf"] = stamp(pages, md5, v.code)
 
-    compile_many(tex.sources(job), timeout=TIMEOUT + 0.2 * len(variants),
-                 progress=job.progress, finished=finished)
+    built = compile_many(tex.sources(job), timeout=TIMEOUT + 0.2 * len(variants),
+                         progress=job.progress, finished=finished)
+    out[layout.NAME] = layout.to_bytes({name: b.layout for name, b in built.items()})
     return out
 
 
@@ -72,19 +74,34 @@ def _prove(folder: Path, sources: dict[str, Path], job, report: Report) -> None:
                                                            if shutil.which(e)})
     if missing:
         report.notes.append(f"PDF pages not compared: no {' or '.join(missing)} here "
-                            "(checksums only)")
+                            f"(checksums, and the layout {layout.NAME} records, only)")
+        report.problems += _recorded_layout(folder, [v.code for v in job.variants])
         return
     try:
         fresh = compile_many(texts)
     except BuildError as e:
         report.problems.append(f"{e}")
         return
+    codes = [v.code for v in job.variants]
+    report.problems += layout.messages({n: b.layout for n, b in fresh.items()}, codes)
     for name, built in fresh.items():
         try:
             _compare(folder, name, built, job, report)
         except Exception as e:  # noqa: BLE001  (a PDF pypdf cannot read is a finding)
             report.problems.append(f"{name}.pdf (or a variant's): cannot be read as a PDF: "
                                    f"{type(e).__name__}: {str(e)[:80]}")
+
+
+def _recorded_layout(folder: Path, codes: list[str]) -> list[str]:
+    """The boxes too wide or too high that the build's layout.json records."""
+    path = folder / layout.NAME
+    if not path.exists():
+        return [f"{layout.NAME}: missing; generate the build again"]
+    try:
+        return layout.messages(layout.from_bytes(read_bytes(path, "a layout record",
+                                                            1_000_000)), codes)
+    except (ValueError, TypeError) as e:
+        return [f"{layout.NAME}: not a layout record ({e})"]
 
 
 def _compare(folder: Path, name: str, built, job, report: Report) -> None:
