@@ -9,12 +9,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfReader
 
 from .. import layout
 from ..errors import BuildError
 from ..latex import ENGINES, TIMEOUT, compile_many, engine
-from ..pdfcut import slice_pdf, spans, stamp
+from ..pdfcut import open_pdf, slice_pdf, spans, stamp
 from ..report import Report
 from ..userfiles import read_bytes, read_text
 from . import tex
@@ -106,31 +107,53 @@ def _recorded_layout(folder: Path, codes: list[str]) -> list[str]:
 
 def _compare(folder: Path, name: str, built, job, report: Report) -> None:
     """A build's PDF against a fresh one, then each variant's against its pages of it."""
-    mine = PdfReader(io.BytesIO((folder / f"{name}.pdf").read_bytes()))
-    theirs = PdfReader(io.BytesIO(built.pdf))
-    if _same_pages(f"{name}.pdf", mine.pages, theirs.pages, report, theirs_is="a fresh "
-                   f"typesetting of {name}.tex") and len(job.variants) > 1:
-        for v, (first, last) in zip(job.variants, spans(mine, len(job.variants))):
+    data = (folder / f"{name}.pdf").read_bytes()
+    mine, theirs = _Pages(data), _Pages(built.pdf)
+    if _same_pages(f"{name}.pdf", mine, range(len(mine)), theirs, range(len(theirs)),
+                   report, theirs_is=f"a fresh typesetting of {name}.tex") \
+            and len(job.variants) > 1:
+        for v, (first, last) in zip(job.variants, spans(mine.pdf, len(job.variants))):
             cut = folder / "variants" / v.id / f"{name}.pdf"
             if cut.exists():
-                _same_pages(cut.relative_to(folder).as_posix(),
-                            PdfReader(io.BytesIO(cut.read_bytes())).pages,
-                            mine.pages[first - 1:last], report,
+                pages = _Pages(cut.read_bytes())
+                _same_pages(cut.relative_to(folder).as_posix(), pages, range(len(pages)),
+                            mine, range(first - 1, last), report,
                             f"pages {first}-{last} of {name}.pdf")
-    report.count("PDF pages compared", len(mine.pages))
+    report.count("PDF pages compared", len(mine))
 
 
-def _same_pages(label: str, mine, theirs, report: Report, theirs_is: str) -> bool:
-    """Whether two page lists show the same: the same content streams, fonts and (no)
+class _Pages:
+    """A PDF's pages as check compares them: content streams, fonts and annotations read
+    with qpdf, and the text (pypdf), only where the contents differ."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pdf, self._text = data, open_pdf(data), None
+
+    def __len__(self) -> int:
+        return len(self.pdf.pages)
+
+    def key(self, n: int) -> tuple:
+        page = self.pdf.pages[n].obj
+        return _annotations(page), _content(page), _fonts(page)
+
+    def text(self, n: int) -> str:
+        if self._text is None:
+            self._text = PdfReader(io.BytesIO(self.data))
+        return " ".join(self._text.pages[n].extract_text().split())
+
+
+def _same_pages(label: str, mine: _Pages, mine_at, theirs: _Pages, theirs_at,
+                report: Report, theirs_is: str) -> bool:
+    """Whether two runs of pages show the same: the same content streams, fonts and (no)
     annotations, or, where another TeX Live writes them differently, the same text and
     annotations."""
-    if len(mine) != len(theirs):
-        report.problems.append(f"{label}: {len(mine)} pages, {theirs_is} has {len(theirs)}")
+    if len(mine_at) != len(theirs_at):
+        report.problems.append(f"{label}: {len(mine_at)} pages, {theirs_is} has "
+                               f"{len(theirs_at)}")
         return False
-    for n, (a, b) in enumerate(zip(mine, theirs), start=1):
-        same = (_annotations(a) == _annotations(b)
-                and ((_content(a), _fonts(a)) == (_content(b), _fonts(b))
-                     or _content(a) != _content(b) and _text(a) == _text(b)))
+    for n, (i, j) in enumerate(zip(mine_at, theirs_at), start=1):
+        a, b = mine.key(i), theirs.key(j)
+        same = a == b or (a[0] == b[0] and a[1] != b[1] and mine.text(i) == theirs.text(j))
         if not same:
             report.problems.append(f"{label}: page {n} differs from {theirs_is}")
             return False
@@ -138,39 +161,33 @@ def _same_pages(label: str, mine, theirs, report: Report, theirs_is: str) -> boo
 
 
 def _content(page) -> bytes:
-    contents = page.get_contents()
-    return contents.get_data() if contents is not None else b""
-
-
-def _obj(value):
-    """A PDF object with its indirection resolved (None stays None)."""
-    return value.get_object() if hasattr(value, "get_object") else value
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"".join(c.read_bytes() for c in contents)
+    return contents.read_bytes()
 
 
 def _annotations(page) -> int:
     """How many annotations a page carries (text laid over it); rnnsheets writes none."""
-    annots = page.get("/Annots")
-    return len(annots.get_object()) if annots is not None else 0
+    return len(page.get("/Annots", []))
 
 
 def _fonts(page) -> list[tuple[str, str]]:
     """Each font of a page with a digest of its embedded program (glyphs can be swapped)."""
     out = []
-    resources = _obj(page.get("/Resources")) or {}
-    for _, ref in sorted((_obj(resources.get("/Font")) or {}).items()):
-        font = ref.get_object()
+    fonts = page.get("/Resources", {}).get("/Font", {})
+    for key in sorted(fonts.keys()):
+        font = fonts[key]
         descriptor = font.get("/FontDescriptor")
         program = b""
         if descriptor is not None:
-            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                if key in descriptor.get_object():
-                    program = descriptor.get_object()[key].get_object().get_data()
+            for name in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if name in descriptor:
+                    program = descriptor[name].read_bytes()
         out.append((str(font.get("/BaseFont")), hashlib.md5(program).hexdigest()))
     return out
-
-
-def _text(page) -> str:
-    return " ".join(page.extract_text().split())
 
 
 _KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)")
@@ -178,11 +195,20 @@ _STAMP = re.compile(r"^rnnsheets-source-md5 ([0-9A-Fa-f]{32})(?: variant (.*))?$
 
 
 def pdf_stamp(data: bytes) -> tuple[str, str | None] | None:
-    """(source MD5, variant code or None) recorded in a PDF's Keywords, if any."""
+    """(source MD5, variant code or None) recorded in a PDF's Keywords, if any: read from
+    the bytes where TeX wrote them plainly, else from the parsed document information (a
+    cut PDF keeps it in a compressed object stream)."""
     for m in _KEYWORDS.finditer(data):
         text = re.sub(rb"\\([0-7]{1,3})", lambda e: bytes([int(e.group(1), 8)]), m.group(1))
         if s := _STAMP.match(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1")):
             return s.group(1).lower(), s.group(2)
+    try:
+        with open_pdf(data) as pdf:
+            keywords = str(pdf.docinfo.get("/Keywords", ""))
+    except pikepdf.PdfError:
+        return None
+    if s := _STAMP.match(keywords):
+        return s.group(1).lower(), s.group(2)
     return None
 
 
