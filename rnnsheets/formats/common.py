@@ -89,7 +89,7 @@ def label_text(latex: str) -> str:
     part = r"([^{}]*(?:\{[^{}]*\})?)"
     text = re.sub(rf"\\frac\{{\\partial {part}\}}\{{\\partial {part}\}}", "∂\\1/∂\\2", latex)
     text = re.sub(r"\\text\{([^{}]*)\}", r"\1", text)
-    text = text.replace(r"\left(", "(").replace(r"\right)", ")")
+    text = text.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\,", " ")
     return " ".join(re.sub(r"[{}\\]", "", text).split())
 
 
