@@ -168,7 +168,7 @@ def verify_quiz(folder: Path, job, report: Report, file: str, read, render,
         report.problems.append(f"{file}: cannot be read: {e}")
         return
     before = len(report.problems)
-    check_answers(path, found, job.variants, report, key)
+    check_answers(file, found, job.variants, report, key)
     if len(report.problems) == before:  # answers right: is anything else changed?
         where = _first_difference(data, render(job)[file])
         if where:
@@ -194,11 +194,11 @@ def _first_difference(mine: bytes, fresh: bytes) -> str:
     return f"line {n}"
 
 
-def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: list[Variant],
+def check_answers(name: str, found: dict[str, tuple[float, float]], variants: list[Variant],
                   report: Report, key=lambda entry: entry) -> None:
     """Every answer a quiz file holds ({entry id: (value, tolerance)}) against the computed
-    one; ``key`` maps an entry id to the form the file stores it in."""
-    name = path.name
+    one; ``key`` maps an entry id to the form the file stores it in; ``name`` is the
+    file's path in the build, as findings name it."""
     want = {}
     for a in asked(variants):
         want.update({key(entry): (value, tol) for entry, value, tol in a.entries})

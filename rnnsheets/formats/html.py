@@ -1,12 +1,14 @@
 """sheet.html: one self-contained page (MathML, inline SVG, no network) where every
 answer hides behind "Show solution" and typed answers are checked against their tolerance.
-It prints as a handout and fits a phone (see the template's styles)."""
+It prints as a handout and fits a phone (see the template's styles). A class set also
+gets each variant's own page, ``variants/<id>/sheet.html``."""
 
 from __future__ import annotations
 
 import functools
 import html as _html
 import re
+from pathlib import Path
 
 import jinja2
 from latex2mathml.converter import convert
@@ -16,7 +18,7 @@ from .. import texmath
 from ..exercises import REGISTRY
 from ..questions import decimal, pieces, precision
 from ..templating import environment
-from . import svg
+from . import Job, svg
 from .common import asked_in, entry_label, label_text, right_mask, verify_quiz
 
 NAME = "html"
@@ -82,8 +84,23 @@ def _environment() -> jinja2.Environment:
 
 
 def files(job) -> dict[str, bytes]:
-    """sheet.html."""
-    return {FILE: page(job)}
+    """sheet.html, and for a class set each variant's own under ``variants/<id>/``."""
+    out = {FILE: page(job)}
+    if len(job.variants) > 1:
+        for v in job.variants:
+            out[variant_file(v)] = page(_alone(job, v))
+    return out
+
+
+def variant_file(variant) -> str:
+    """Where a class set keeps a variant's own page."""
+    return f"variants/{variant.id}/{FILE}"
+
+
+def _alone(job, variant) -> Job:
+    """The job of one variant of a class set, sharing the work already done for all."""
+    mine = [a for a in asked_in(job) if a.variant is variant]
+    return Job(job.seed, job.settings, [variant], cache={"asked": mine})
 
 
 def page(job) -> bytes:
@@ -151,5 +168,16 @@ def read(data: bytes) -> dict[str, tuple[float, float]]:
 
 
 def verify(folder, job, report) -> None:
-    """The answers in sheet.html against the computed ones."""
+    """The answers in sheet.html, and in each variant's own page of a class set, against
+    the computed ones; then each page against a fresh render."""
     verify_quiz(folder, job, report, FILE, read, lambda j: {FILE: page(j)})
+    folder = Path(folder)
+    if len(job.variants) < 2 or not (folder / FILE).exists():
+        return
+    for v in job.variants:
+        name = variant_file(v)
+        if not (folder / name).exists():
+            report.notes.append(f"{name}: not present, not checked")
+            continue
+        verify_quiz(folder, _alone(job, v), report, name, read,
+                    lambda j, name=name: {name: page(j)})
