@@ -196,7 +196,7 @@ def test_each_variant_has_its_own_sheet_html(tmp_path):
         assert alone == {k: x for k, x in combined.items() if k.startswith(f"{code}:")}
 
     r = run("check", out)
-    assert r.exit_code == 0 and "answers in variants/2/sheet.html" in r.output, r.output
+    assert r.exit_code == 0 and "195 answers in variants/*/sheet.html" in r.output, r.output
     page = out / "variants" / "2" / "sheet.html"
     text = page.read_text()
     m = re.search(r'data-answer="([^"]+)"', text)

@@ -87,20 +87,22 @@ def files(job) -> dict[str, bytes]:
     """sheet.html, and for a class set each variant's own under ``variants/<id>/``."""
     out = {FILE: page(job)}
     if len(job.variants) > 1:
-        for v in job.variants:
-            out[variant_file(v)] = page(_alone(job, v))
+        out.update((variant_file(one.variants[0].id), page(one)) for one in _each_alone(job))
     return out
 
 
-def variant_file(variant) -> str:
-    """Where a class set keeps a variant's own page."""
-    return f"variants/{variant.id}/{FILE}"
+def variant_file(vid: str) -> str:
+    """Where a class set keeps a variant's own page (``*``: all of them, as counted)."""
+    return f"variants/{vid}/{FILE}"
 
 
-def _alone(job, variant) -> Job:
-    """The job of one variant of a class set, sharing the work already done for all."""
-    mine = [a for a in asked_in(job) if a.variant is variant]
-    return Job(job.seed, job.settings, [variant], cache={"asked": mine})
+def _each_alone(job) -> list[Job]:
+    """A job of each variant of a class set alone, sharing the work already done for all."""
+    mine: dict[int, list] = {id(v): [] for v in job.variants}
+    for a in asked_in(job):
+        mine[id(a.variant)].append(a)
+    return [Job(job.seed, job.settings, [v], cache={"asked": mine[id(v)]})
+            for v in job.variants]
 
 
 def page(job) -> bytes:
@@ -174,10 +176,14 @@ def verify(folder, job, report) -> None:
     folder = Path(folder)
     if len(job.variants) < 2 or not (folder / FILE).exists():
         return
-    for v in job.variants:
-        name = variant_file(v)
+    missing = []
+    for one in _each_alone(job):
+        name = variant_file(one.variants[0].id)
         if not (folder / name).exists():
-            report.notes.append(f"{name}: not present, not checked")
+            missing.append(name)
             continue
-        verify_quiz(folder, _alone(job, v), report, name, read,
-                    lambda j, name=name: {name: page(j)})
+        verify_quiz(folder, one, report, name, read, lambda j, name=name: {name: page(j)},
+                    tally=variant_file("*"))
+    if missing:
+        report.notes.append(f"{missing[0]}{f' and {len(missing) - 1} more' if missing[1:] else ''}"
+                            ": not present, not checked")
