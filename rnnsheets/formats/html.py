@@ -185,5 +185,5 @@ def verify(folder, job, report) -> None:
         verify_quiz(folder, one, report, name, read, lambda j, name=name: {name: page(j)},
                     tally=variant_file("*"))
     if missing:
-        report.notes.append(f"{missing[0]}{f' and {len(missing) - 1} more' if missing[1:] else ''}"
-                            ": not present, not checked")
+        more = f" and {len(missing) - 1} more" if missing[1:] else ""
+        report.notes.append(f"{folder / missing[0]}{more}: not present, not checked")
