@@ -144,7 +144,7 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
     their own with pdflatex) and answers.json, every answer in full precision.
     A class set (--variants or --roster) puts every variant in the combined
     PDFs, each on a fresh sheet, an answer grid at the end of the key, and each
-    variant's own PDFs in variants/<id>/.
+    variant's own PDFs (and sheet.html, with --format html) in variants/<id>/.
     """
     if seed is None and spec is None:
         raise CleanError("--seed is required (a non-negative integer), or give --spec")
@@ -195,8 +195,10 @@ def generate(seed, out, spec, config, parts, activation, hidden, steps, k, orien
 
 def _summary(files: dict) -> str:
     pdfs = sum(name.endswith(".pdf") for name in files)
+    pages = sum(name.startswith("variants/") and name.endswith(".html") for name in files)
     names = [f for f in files if "/" not in f and not f.endswith(".pdf")]
-    return ", ".join(names + ([f"{pdfs} PDF{'s' if pdfs != 1 else ''}"] if pdfs else []))
+    return ", ".join(names + ([f"{pdfs} PDF{'s' if pdfs != 1 else ''}"] if pdfs else [])
+                     + ([f"{pages} variant pages"] if pages else []))
 
 
 class _NoBar:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian/Ubuntu machine for rnnsheets: TeX Live, Noto fonts, poppler and Chromium from
 # the distribution's packages, then a virtual environment .venv with rnnsheets and
-# its test tools. Safe to run again; installs only what is missing.
+# its test tools, and axe-core (npm) for the accessibility test of sheet.html. Safe to
+# run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,10 @@ debs="latexmk texlive-latex-base texlive-latex-recommended texlive-pictures lmod
 debs="$debs texlive-luatex fonts-noto-core fonts-noto-cjk"
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   debs="$debs python3 python3-venv python3-pip"
+fi
+# npm installs axe-core for the tests; a machine with Node.js and npm of its own keeps them.
+if ! command -v npm >/dev/null 2>&1; then
+  debs="$debs nodejs npm"
 fi
 missing=""
 for p in $debs chromium chromium-driver; do
@@ -35,3 +40,10 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[test]' >.venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }
+
+# axe-core audits sheet.html in tests/test_html_layout.py: the version and checksum pinned
+# in tests/axe/package-lock.json, into tests/axe/node_modules (a test tool, never shipped).
+axe=tests/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$axe" ] || [ tests/axe/package-lock.json -nt "$axe" ]; then
+  npm ci --prefix tests/axe --ignore-scripts --no-audit --no-fund --silent
+fi

@@ -43,3 +43,19 @@ def browser():
     driver = webdriver.Chrome(service=Service(driver_exe), options=opts)
     yield driver
     driver.quit()
+
+
+#: axe-core, installed from the npm registry by scripts/setup.sh (tests/axe/package.json
+#: pins it; it is a test tool only and never ships in a build).
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The source of axe.min.js; required in CI, skipped elsewhere if not installed."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the accessibility test, but {AXE} is missing "
+                        "(scripts/setup.sh installs it with npm)")
+        pytest.skip("axe-core is not installed: run scripts/setup.sh")
+    return AXE.read_text("utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,45 @@ def test_progress_bar_on_a_terminal(tmp_path):
         outputs[bool(quiet)] = err.decode(errors="replace")
     assert "building" in outputs[False] and "100%" in outputs[False]
     assert outputs[True] == ""
+
+
+def test_each_variant_has_its_own_sheet_html(tmp_path):
+    """variants/<id>/sheet.html holds that variant alone, is made the same way every time,
+    and check verifies it like the combined page."""
+    from rnnsheets.formats.html import read
+
+    def build(name):
+        r = run("generate", "--seed", 6, "--variants", 3, "--format", "html", "--out",
+                tmp_path / name, "-q")
+        assert r.exit_code == 0, r.output
+        return tmp_path / name
+
+    out, again = build("a"), build("b")
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert [f for f in files if f.startswith("variants/")] == [
+        f"variants/{i}/sheet.html" for i in (1, 2, 3)]
+    for f in files:
+        assert (out / f).read_bytes() == (again / f).read_bytes(), f
+    combined = read((out / "sheet.html").read_bytes())
+    codes = {v: json.loads((out / "answers.json").read_text())["variants"][int(v) - 1]["code"]
+             for v in ("1", "2", "3")}
+    for v, code in codes.items():
+        alone = read((out / "variants" / v / "sheet.html").read_bytes())
+        assert alone and all(k.startswith(f"{code}:") for k in alone)
+        assert alone == {k: x for k, x in combined.items() if k.startswith(f"{code}:")}
+
+    r = run("check", out)
+    assert r.exit_code == 0 and "195 answers in variants/*/sheet.html" in r.output, r.output
+    page = out / "variants" / "2" / "sheet.html"
+    text = page.read_text()
+    m = re.search(r'data-answer="([^"]+)"', text)
+    page.write_text(text[:m.start(1)] + "0.123456" + text[m.end(1):])
+    r = run("check", out)
+    assert r.exit_code == 1 and re.search(r"MISMATCH: variants/2/sheet\.html: \S+: says",
+                                          r.output), r.output
+    page.write_text(text.replace("Show solution", "Show the solution", 1))
+    r = run("check", out)
+    assert r.exit_code == 1 and "variants/2/sheet.html: line" in r.output, r.output
+    page.unlink()
+    r = run("check", out)
+    assert r.exit_code == 0 and "variants/2/sheet.html: not present, not checked" in r.output

@@ -89,7 +89,7 @@ def label_text(latex: str) -> str:
     part = r"([^{}]*(?:\{[^{}]*\})?)"
     text = re.sub(rf"\\frac\{{\\partial {part}\}}\{{\\partial {part}\}}", "∂\\1/∂\\2", latex)
     text = re.sub(r"\\text\{([^{}]*)\}", r"\1", text)
-    text = text.replace(r"\left(", "(").replace(r"\right)", ")")
+    text = text.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\,", " ")
     return " ".join(re.sub(r"[{}\\]", "", text).split())
 
 
@@ -152,11 +152,11 @@ MAX_QUIZ = 500_000_000
 
 
 def verify_quiz(folder: Path, job, report: Report, file: str, read, render,
-                key=lambda e: e) -> None:
+                key=lambda e: e, tally: str = "") -> None:
     """A quiz file's answers against the computed ones (an unreadable file is a finding),
     then the whole file against a fresh render: what students see (the given numbers, the
     feedback, a page's scripts) must be what rnnsheets wrote. ``render(job)`` is the
-    driver's ``files``."""
+    driver's ``files``; ``tally`` names the count the answers add to (default: the file's)."""
     path = Path(folder) / file
     if not path.exists():
         return
@@ -168,7 +168,7 @@ def verify_quiz(folder: Path, job, report: Report, file: str, read, render,
         report.problems.append(f"{file}: cannot be read: {e}")
         return
     before = len(report.problems)
-    check_answers(path, found, job.variants, report, key)
+    check_answers(file, found, job.variants, report, key, tally)
     if len(report.problems) == before:  # answers right: is anything else changed?
         where = _first_difference(data, render(job)[file])
         if where:
@@ -194,18 +194,18 @@ def _first_difference(mine: bytes, fresh: bytes) -> str:
     return f"line {n}"
 
 
-def check_answers(path: Path, found: dict[str, tuple[float, float]], variants: list[Variant],
-                  report: Report, key=lambda entry: entry) -> None:
+def check_answers(name: str, found: dict[str, tuple[float, float]], variants: list[Variant],
+                  report: Report, key=lambda entry: entry, tally: str = "") -> None:
     """Every answer a quiz file holds ({entry id: (value, tolerance)}) against the computed
-    one; ``key`` maps an entry id to the form the file stores it in."""
-    name = path.name
+    one; ``key`` maps an entry id to the form the file stores it in; ``name`` is the
+    file's path in the build, as findings name it; ``tally`` the count they add to."""
     want = {}
     for a in asked(variants):
         want.update({key(entry): (value, tol) for entry, value, tol in a.entries})
         if a.question.choice is not None:
             want[key(a.choice_id)] = (right_mask(a.question.choice.right), 0.0)
     for ident, (value, tol) in want.items():
-        report.count(f"answers in {name}")
+        report.count(f"answers in {tally or name}")
         if ident not in found:
             report.problems.append(f"{name}: {ident}: missing, computed {show(value)}")
             continue
