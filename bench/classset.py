@@ -1,18 +1,22 @@
-"""Class-set build speed against the floor of two plain pdflatex passes.
+"""Class-set build speed against the floor of plain pdflatex runs, side by side.
 
-Run: .venv/bin/python bench/classset.py [--variants 40] [--repeat 3]
+Run: .venv/bin/python bench/classset.py [--sizes 10,40,160,500] [--rounds 3]
 
-Side by side in one run, best of --repeat each:
-  build   `rnnsheets generate --variants N` (combined and per-variant PDFs)
-  floor   one plain `pdflatex` pass over each of the two combined .tex files the
-          build wrote, one after the other
-  no-pdf  `rnnsheets generate --variants 1000 --no-pdf`
+For each class-set size N, in paired rounds (build, floors, build, floors, ...):
+  build     `rnnsheets generate --variants N`: combined and per-variant PDFs
+  parallel  the parallel floor: one plain `pdflatex` run over each of the two combined
+            .tex files the build wrote, both started at once
+  serial    the same two runs one after the other
+Reported: medians, the ratio build / parallel floor (the target is at most 1.15), the
+build's peak memory (its own process) and the size of its build folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,58 +24,70 @@ import time
 from pathlib import Path
 
 EXE = str(Path(sys.executable).parent / "rnnsheets")
-R_EXAMS_PER_VARIANT = 28.6 / 40  # exams2pdf(n = 40, exam + solution), one-question sheet
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(cmds: list[list[str]], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds for commands started at once, and the largest peak memory (KiB)."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(c, cwd=cwd, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for c in cmds]
+    peak = 0
+    for p in procs:
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(p.args)}")
+        peak = max(peak, usage.ru_maxrss)
+    return time.perf_counter() - start, peak
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bench(n: int, rounds: int, tmp: Path) -> dict:
+    out = tmp / f"build{n}"
+    build = [EXE, "generate", "--seed", "2024", "--variants", str(n), "--out", str(out),
+             "--quiet"]
+    plain = tmp / f"plain{n}"
+    builds, parallel, serial, peaks = [], [], [], []
+    for r in range(rounds + 1):  # the first round warms the caches and is not counted
+        shutil.rmtree(out, ignore_errors=True)
+        t, peak = timed([build])
+        if r == 0:
+            plain.mkdir()
+            for doc in ("worksheet", "key"):
+                shutil.copy(out / f"{doc}.tex", plain)
+            continue
+        builds.append(t)
+        peaks.append(peak)
+        tex = [["pdflatex", "-interaction=nonstopmode", f"{doc}.tex"]
+               for doc in ("worksheet", "key")]
+        parallel.append(timed(tex, plain)[0])
+        serial.append(sum(timed([c], plain)[0] for c in tex))
+    size = folder_size(out)
+    return {"n": n, "build": statistics.median(builds),
+            "parallel": statistics.median(parallel), "serial": statistics.median(serial),
+            "ratio": statistics.median(b / p for b, p in zip(builds, parallel)),
+            "peak_mb": max(peaks) / 1024, "folder_mb": size / 1e6,
+            "variants_mb": folder_size(out / "variants") / 1e6}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--variants", type=int, default=40)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sizes", default="10,40,160,500")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    n = args.variants
+    print(f"{'variants':>8} {'build s':>8} {'parallel':>9} {'serial':>7} {'ratio':>6} "
+          f"{'peak MB':>8} {'folder MB':>10} {'variants/':>10}")
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        out = tmp / "build"
-
-        def build() -> None:
-            shutil.rmtree(out, ignore_errors=True)
-            subprocess.run([EXE, "generate", "--seed", "2024", "--variants", str(n), "--out",
-                            str(out), "--quiet"], check=True, capture_output=True)
-
-        def floor() -> None:
-            for doc in ("worksheet", "key"):
-                subprocess.run(["pdflatex", "-interaction=nonstopmode", f"{doc}.tex"],
-                               cwd=plain, check=True, capture_output=True,
-                               stdin=subprocess.DEVNULL)
-
-        def no_pdf() -> None:
-            subprocess.run([EXE, "generate", "--seed", "2024", "--variants", "1000", "--no-pdf",
-                            "--out", str(tmp / "nopdf"), "--quiet", "--force"], check=True,
-                           capture_output=True)
-
-        t_build = best(build, args.repeat)
-        plain = tmp / "plain"
-        plain.mkdir()
-        for doc in ("worksheet", "key"):
-            shutil.copy(out / f"{doc}.tex", plain)
-        t_floor = best(floor, args.repeat)
-        t_nopdf = best(no_pdf, args.repeat)
-    per = t_build / n
-    print(f"build, {n} variants (combined + per-variant PDFs): {t_build:6.2f} s")
-    print(f"floor, two plain pdflatex passes:                 {t_floor:6.2f} s")
-    print(f"ratio build / floor:                              {t_build / t_floor:6.2f}x")
-    print(f"per variant: {per:.3f} s (R/exams reference {R_EXAMS_PER_VARIANT:.3f} s: "
-          f"{per / R_EXAMS_PER_VARIANT:.2f} of it)")
-    print(f"--no-pdf, 1000 variants:                          {t_nopdf:6.2f} s")
+        for n in (int(s) for s in args.sizes.split(",")):
+            r = bench(n, args.rounds, Path(tmp))
+            print(f"{r['n']:>8} {r['build']:>8.2f} {r['parallel']:>9.2f} {r['serial']:>7.2f} "
+                  f"{r['ratio']:>6.2f} {r['peak_mb']:>8.0f} {r['folder_mb']:>10.1f} "
+                  f"{r['variants_mb']:>10.1f}", flush=True)
+            shutil.rmtree(Path(tmp) / f"build{n}")
 
 
 if __name__ == "__main__":

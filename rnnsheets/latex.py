@@ -72,15 +72,15 @@ class Built:
     layout: Layout = field(default_factory=Layout)
 
 
-def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
+def compile_many(sources: dict[str, str | Callable[[], str]], timeout: float = TIMEOUT,
                  progress: Callable[[int], None] | None = None,
                  finished: Callable[[str, Built], None] | None = None) -> dict[str, Built]:
-    """Compile each ``{name: latex source}``, side by side, in a temporary folder.
+    """Compile each ``{name: latex source}``, side by side, in a temporary folder. A source
+    may be a function giving it: each run starts as soon as its source is there, in order.
 
     ``progress(n)`` is called as each document finishes typesetting n more variants;
     ``finished(name, built)`` as soon as each document is done, while others still run.
     """
-    exes = {name: executable(engine(source)) for name, source in sources.items()}
     env = tex_environment()
     tmp_root = Path(tempfile.gettempdir())
     remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")  # what killed runs left
@@ -91,13 +91,14 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
         readers = []
         try:
             for name, source in sources.items():
+                source = source() if callable(source) else source
                 (folder / f"{name}.tex").write_text(source, encoding="utf-8")
                 procs[name] = proc = subprocess.Popen(
-                    [exes[name], "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
-                     "-file-line-error", f"{name}.tex"],
+                    [executable(engine(source)), "-no-shell-escape", "-halt-on-error",
+                     "-interaction=nonstopmode", "-file-line-error", f"{name}.tex"],
                     cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=True, text=True,
-                    encoding="utf-8", errors="replace", preexec_fn=_die_with_parent)
+                    encoding="utf-8", errors="replace", preexec_fn=die_with_parent)
                 reader = threading.Thread(target=_follow, args=(proc, progress), daemon=True)
                 reader.start()
                 readers.append(reader)
@@ -131,8 +132,9 @@ def compile_many(sources: dict[str, str], timeout: float = TIMEOUT,
                 reader.join(timeout=5)
 
 
-def _die_with_parent() -> None:
-    """In the TeX child: be killed when rnnsheets dies, even by SIGKILL (Linux)."""
+def die_with_parent() -> None:
+    """In a child process (TeX, a renderer): be killed when rnnsheets dies, even by
+    SIGKILL (Linux)."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -6,6 +6,7 @@ A new format is one module here and one line in :data:`DRIVERS`; the core never 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -52,13 +53,34 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def build(job: Job, formats: tuple[str, ...], also=None) -> dict[str, bytes]:
     """The files of every requested format, and those ``also()`` makes, which runs while
     the work drivers start early (a driver's optional ``start(job)``) goes on."""
+    extra: dict[str, bytes] = {}
+    failed: list[Exception] = []
+
+    def make_extra() -> None:
+        try:
+            extra.update(also())
+        except Exception as e:  # noqa: BLE001  (raised again in the caller's thread)
+            failed.append(e)
+
+    # Beside a driver that waits on other programs (TeX), ``also`` runs in a thread: its
+    # Python work fills that wait. Elsewhere a thread would only slow both down.
+    waits = any(getattr(DRIVERS[name], "WAITS", False) for name in formats)
+    side = threading.Thread(target=make_extra, daemon=True) if also and waits else None
+    if also is not None and side is None:
+        make_extra()
     try:
         for name in formats:
             if hasattr(DRIVERS[name], "start"):
                 DRIVERS[name].start(job)
-        files: dict[str, bytes] = dict(also()) if also is not None else {}
+        if side is not None:
+            side.start()
+        files: dict[str, bytes] = {}
         for name in formats:
             files.update(DRIVERS[name].files(job))
-        return files
+        if side is not None:
+            side.join()
+        if failed:
+            raise failed[0]
+        return {**extra, **files}
     finally:
         job.close()

@@ -3,6 +3,7 @@ from the combined ones (one long pdflatex run is far cheaper than many short one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -24,13 +25,19 @@ from . import tex
 MAX_PDF = 500_000_000
 
 NAME = "pdf"
+WAITS = True  # on TeX: other work can run meanwhile
 start = tex.start
 
 
 def files(job) -> dict[str, bytes]:
     """The .tex sources and their PDFs (combined, and per variant for a class set)."""
-    out = tex.files(job)
+    out: dict[str, bytes] = {}
     variants = job.variants
+
+    def source(name: str) -> str:  # rendered when its TeX run is about to start
+        text = tex.source(job, name)
+        out[f"{name}.tex"] = text.encode("utf-8")
+        return text
 
     def finished(name: str, built) -> None:  # cut one document while TeX runs the other
         out[f"{name}.pdf"] = built.pdf
@@ -39,9 +46,11 @@ def files(job) -> dict[str, bytes]:
             for v, pages in zip(variants, slice_pdf(built.pdf, len(variants)), strict=True):
                 out[f"variants/{v.id}/{name}.pdf"] = stamp(pages, md5, v.code)
 
-    built = compile_many(tex.sources(job), timeout=TIMEOUT + 0.2 * len(variants),
-                         progress=job.progress, finished=finished)
-    out[layout.NAME] = layout.to_bytes({name: b.layout for name, b in built.items()})
+    built = compile_many({name: functools.partial(source, name) for name in tex.order(job)},
+                         timeout=TIMEOUT + 0.2 * len(variants), progress=job.progress,
+                         finished=finished)
+    out[layout.NAME] = layout.to_bytes({name: built[name].layout
+                                        for name in ("worksheet", "key")})
     return out
 
 

@@ -6,6 +6,7 @@ import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..latex import die_with_parent
 from ..render import render_document
 from ..report import Report
 from ..sheet import Variant
@@ -21,17 +22,32 @@ def start(job) -> None:
         job.cache["tex-key"] = _KeyInAnotherProcess(job.variants, job.settings)
 
 
+def order(job) -> tuple[str, str]:
+    """The documents in the order their sources are ready soonest: the key first, unless
+    it renders in another process (then the worksheet renders here meanwhile)."""
+    start(job)
+    return ("worksheet", "key") if job.cache["tex-key"].elsewhere else ("key", "worksheet")
+
+
+def source(job, name: str) -> str:
+    """One document's source, rendered once per job."""
+    done = job.cache.setdefault("tex", {})
+    if name not in done:
+        start(job)
+        if name == "worksheet":
+            done[name] = render_document(job.variants, job.settings, key=False)
+        else:
+            key = job.cache["tex-key"]
+            try:
+                done[name] = key.result()
+            finally:
+                key.close()
+    return done[name]
+
+
 def sources(job) -> dict[str, str]:
     """{"worksheet": ..., "key": ...}, rendered once per job."""
-    if "tex" not in job.cache:
-        start(job)
-        key = job.cache["tex-key"]
-        try:
-            worksheet = render_document(job.variants, job.settings, key=False)
-            job.cache["tex"] = {"worksheet": worksheet, "key": key.result()}
-        finally:
-            key.close()
-    return job.cache["tex"]
+    return {name: source(job, name) for name in order(job)}
 
 
 def files(job) -> dict[str, bytes]:
@@ -67,8 +83,15 @@ class _KeyInAnotherProcess:
         self.future = None
         if len(variants) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
             _KeyInAnotherProcess._job = self.args
-            self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+            # a killed build must not leave its renderer behind, blocked on a full pipe
+            self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"),
+                                            initializer=die_with_parent)
             self.future = self.pool.submit(_render_forked_key)
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the key renders in another process."""
+        return self.future is not None
 
     def result(self) -> str:
         if self.future is not None:
