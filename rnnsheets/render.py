@@ -8,6 +8,7 @@ word can never become a TeX command.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -106,11 +107,18 @@ def breakable(text: str, longest: int = 24) -> Tex:
                         if len(w) > longest else escape(w) for w in words))
 
 
+_MARKUP = re.compile(r"\\[()]|\\[A-Za-z]+|[{}_^$]")
+
+
 def needed(q) -> Tex:
-    """The height a worksheet question takes with its box: the box, and its prompt at
-    about 80 characters a line (an overestimate: markup counts), its footnote and gaps."""
-    lines = -(-(len(q.prompt) + len(q.asked) + 40) // 80) + (2 if q.hint else 0) + 1
-    return Tex(rf"\dimexpr {q.room}+{lines}\baselineskip\relax")
+    """The height a worksheet question takes with its box: the box, its prompt and what
+    to give at about 85 letters a line (markup left out), its footnote at about 100 in
+    smaller type, and the gaps around them, with half a line to spare."""
+    def lines(text: str, per_line: int) -> int:
+        return -(-len(_MARKUP.sub("", text)) // per_line) if text else 0
+    prompt = lines(f"{q.prompt} Give each answer {q.asked}", 85)
+    hint = lines(q.hint, 100)
+    return Tex(rf"\dimexpr {q.room}+{prompt + 1.5 + 0.85 * hint:.2f}\baselineskip\relax")
 
 
 def needs_lualatex(source: str) -> bool:
