@@ -8,6 +8,7 @@ for each layout of answers (kinds and shapes), then read off every variant by ad
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from .. import answersfile
@@ -134,11 +135,15 @@ def _layout(v: dict, places: int, where: str) -> _Layout:
 
 
 def _shape(tree):
+    """Keys and lengths of an answers tree (a list of plain values by its length and
+    whether they are words)."""
     if isinstance(tree, dict):
         return tuple((k, _shape(v)) for k, v in tree.items())
     if isinstance(tree, list):
+        if tree and not isinstance(tree[0], (list, dict)):
+            return (len(tree), isinstance(tree[0], str) and "/" not in tree[0])
         return tuple(_shape(v) for v in tree)
-    return 0 if isinstance(tree, (int, float)) else 1
+    return isinstance(tree, str) and "/" not in tree
 
 
 def _addresses(tree, at: tuple = ()):
@@ -161,7 +166,9 @@ def _number(raw, exact: bool):
     exact exercise too."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise ValueError("not a number")
-    if isinstance(raw, str) or (exact and isinstance(raw, float)):
+    if isinstance(raw, float) and exact:
+        return Fraction(repr(raw))  # the decimal answers.json wrote: the exact value
+    if isinstance(raw, str):
         return to_fraction(raw)
     return raw
 

@@ -3,10 +3,14 @@ per student and report.html for the instructor (tables first, plots beside them)
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
+
+from markupsafe import Markup
 
 from ..exercises import REGISTRY
 from ..formats.common import label_text
@@ -73,20 +77,35 @@ def feedback_names(graded: Sequence[Graded]) -> list[str]:
     return out
 
 
-def _entry_rows(p) -> list[dict]:
+@functools.lru_cache(maxsize=4096)
+def _label(latex: str) -> str:
+    return html.escape(label_text(latex))
+
+
+def _rows(p) -> Markup:
+    """A part's table rows: each entry, the student's answer, the key, the verdict and the
+    mark (written here rather than in the template: a class has tens of thousands)."""
     first = p.first_wrong
-    return [{"label": label_text(m.entry.column.label), "id": m.entry.column.id,
-             "typed": m.typed if m.typed is not None else "", "key": show(m.entry.key),
-             "verdict": m.verdict, "says": _VERDICT[m.verdict], "credit": number(m.credit),
-             "expected": show(m.expected) if m.verdict == WRONG and m.expected is not None
-             else "", "first": m is first, "mistakes": m.mistakes} for m in p.marks]
+    out = []
+    for m in p.marks:
+        says = _VERDICT[m.verdict] + (" (first wrong step)" if m is first else "")
+        if m.verdict == WRONG and m.expected is not None:
+            says += f"; from your earlier numbers: {show(m.expected)}"
+        says += "".join(f"; looks like: {x.title}" for x in m.mistakes)
+        out.append(f'<tr class="{m.verdict}{" first" if m is first else ""}">'
+                   f"<td>{_label(m.entry.column.label)}</td>"
+                   f'<td class="num">{html.escape(m.typed or "")}</td>'
+                   f'<td class="num">{html.escape(show(m.entry.key))}</td>'
+                   f'<td class="verdict">{html.escape(says)}</td>'
+                   f'<td class="num">{number(m.credit)}</td></tr>')
+    return Markup("\n".join(out))
 
 
 def feedback_html(g: Graded, credit: float, title: str) -> str:
     """One student's page: each part's entries, their answer beside the key, the credit,
     the first wrong step and the misconceptions named."""
     parts = [{"number": p.part.number, "title": REGISTRY[p.part.kind].TITLE,
-              "score": number(p.score), "out_of": len(p.marks), "rows": _entry_rows(p),
+              "score": number(p.score), "out_of": len(p.marks), "rows": _rows(p),
               "first": p.first_wrong, "mistakes": p.mistakes} for p in g.parts]
     return environment("html").get_template("feedback.html.j2").render(
         title=title, g=g, parts=parts, total=number(g.total), credit=number(credit),

@@ -28,8 +28,7 @@ def _pyplot():
 def _svg(fig, title: str) -> str:
     plt = _pyplot()
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None},
-                bbox_inches="tight")
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE
