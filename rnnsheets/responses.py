@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .entries import flatten
 from .errors import InputError
+from .formats.common import entry_label
 from .sheet import Variant
 from .userfiles import read_bytes
 
@@ -42,8 +43,6 @@ class Column:
 
 def columns(variant: Variant) -> list[Column]:
     """Every answer entry a variant asks, in sheet order."""
-    from .formats.common import entry_label  # the sheet's own notation for an entry
-
     out = []
     for part, questions in enumerate(variant.questions(), start=1):
         for q in questions:

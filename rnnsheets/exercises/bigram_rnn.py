@@ -30,9 +30,9 @@ ORDER = ("W", "V", "b", "C", "check", "o")
 _RANGE = {"sigmoid": "(0, 1)", "tanh": "(-1, 1)", "relu": "(0, inf)"}
 
 MISTAKES = (
-    Mistake("sigma_for_inverse", "sigma used where its inverse is needed",
-            "W = sigma(T^T), e.g. sigmoid where logit is needed: the weights must be what "
-            "sigma turns into the probabilities, sigma^{-1} of them.",
+    Mistake("sigma_for_inverse", "σ used where its inverse is needed",
+            "W = σ(T^T), e.g. sigmoid where logit is needed: the weights must be what "
+            "σ turns into the probabilities, σ⁻¹ of them.",
             slip("sigma_for_inverse")),
     Mistake("design_transposed", "the table's orientation flipped in W",
             "Column i of W must hold the distribution after word i; W was built from the "

@@ -34,16 +34,16 @@ def _swapped(p: dict) -> dict | None:
 
 MISTAKES = (
     Mistake("no_bias", "bias left out",
-            "h_t = sigma(W x_t + V h_{t-1}): the bias b was not added to the pre-activation.",
+            "h_t = σ(W x_t + V h_{t-1}): the bias b was not added to the pre-activation.",
             lambda p: {**p, "b": [Fraction(0)] * len(p["b"])}),
     Mistake("swapped_W_V", "W and V swapped",
             "V x_t + W h_{t-1}: the input weights were used on the state and the other way "
             "round.", _swapped),
     Mistake("no_memory", "V h_{t-1} left out",
-            "h_t = sigma(W x_t + b): the state of the step before was not carried in.",
+            "h_t = σ(W x_t + b): the state of the step before was not carried in.",
             lambda p: {**p, "V": [[Fraction(0)] * len(r) for r in p["V"]]}),
-    Mistake("sigma_on_output", "sigma applied to the output",
-            "o_t = sigma(C h_t): the activation belongs to the hidden state only; "
+    Mistake("sigma_on_output", "σ applied to the output",
+            "o_t = σ(C h_t): the activation belongs to the hidden state only; "
             "o_t = C h_t.", slip("sigma_on_output")),
 )
 

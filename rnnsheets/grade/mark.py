@@ -14,6 +14,7 @@ import numpy as np
 from .. import rounding
 from ..carry import carrying
 from ..entries import entries, is_number
+from ..errors import InputError
 from ..exercises import Mistake
 from ..rounding import Bound
 from .key import Entry, Part, Sheet
@@ -175,7 +176,7 @@ def _solve(part: Part, params: dict, given: dict, careful: bool) -> dict[str, Bo
                     answers = k.solve(params)
             else:
                 answers = k.solve(params)
-    except (ArithmeticError, ValueError):  # e.g. a probability of 0 under a logarithm
+    except (ArithmeticError, ValueError, InputError):  # e.g. a probability of 0 under a log
         return None
     found = dict(entries(part.kind, answers, leaf=lambda x: is_number(x) or
                          isinstance(x, (Bound, np.floating, np.integer))))
