@@ -29,7 +29,7 @@ class Carry:
         self.given = given
         self.computed: dict[str, object] = {}
 
-    def hold(self, label: str, value):
+    def hold(self, label: str, value) -> object:
         if isinstance(value, np.ndarray):  # whole numbers (counts) may be given as any number
             out = value.astype(object) if value.dtype.kind in "iub" else value.copy()
             for idx, x in np.ndenumerate(value):

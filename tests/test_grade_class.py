@@ -6,9 +6,10 @@ for every variant: (a) a student who answers right, (b) one who rounds every val
 key shows, (c) for every catalogued mistake, one who makes it at one random step where
 it shows and carries its own wrong value forward correctly, (d) one who types garbage.
 (a) and (b) get full marks; (c) gets exactly the follow-through credit the policy gives
-(right from the key: 1; the mistaken step: 0; every other entry: the credit) and is
-labelled with its misconception in at least 95% of cases, per misconception; every
-(d) cell is unreadable. A mixed class also goes through the command end to end.
+(right from the key: 1; the mistaken step: 0; every other entry: the credit), has the
+mistaken step named as its first wrong step, and is labelled with its misconception in
+at least 95% of cases, per misconception; every (d) cell is unreadable. A mixed class
+also goes through the command end to end.
 """
 
 from __future__ import annotations
@@ -211,6 +212,10 @@ def test_simulated_class(build):
                 if abs(part.score - want) > 1e-9 or g.total - part.score != full - len(
                         part.marks):
                     bad_scores.append((v["id"], n, e["kind"], mistake, step, part.score, want))
+                first = part.first_wrong
+                if first is None or _step(first.entry.column.name) != step:
+                    bad_scores.append((v["id"], n, mistake, step, "first wrong step",
+                                       first and first.entry.column.id))
                 wrong = [m for m in part.marks if m.verdict == "wrong"]
                 names = {x.name for m in wrong for x in m.mistakes}
                 if wrong and all(name in {x.name for x in m.mistakes} for m in wrong):
