@@ -25,6 +25,7 @@ from .generate import (
     layout_warnings,
     make_request,
 )
+from .grade import FOLDER, UNREADABLE, grade
 from .output import publish, refuse_foreign
 
 
@@ -248,3 +249,40 @@ def check_command(path: Path) -> None:
     click.echo(report.summary())
     if not report.ok:
         raise SystemExit(1)
+
+
+@main.command(name="grade")
+@click.argument("build", type=click.Path(path_type=Path))
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help=f"Output folder [default: BUILD/{FOLDER}].")
+@click.option("--credit", type=float, default=1.0, show_default=True,
+              help="The share of a mark an answer earns that is wrong but right from the "
+                   "student's own earlier answers (follow-through).")
+def grade_command(build: Path, responses: tuple[Path, ...], out: Path | None,
+                  credit: float) -> None:
+    """Mark a class's answers against a build's key.
+
+    RESPONSES are CSV files (a row per student: id, name, then a column per
+    answer, as in the build's responses-template.csv) and JSON files (as
+    sheet.html's "Download my answers" writes them). Each answer is marked with
+    the tolerance answers.json gives it; a wrong one that is right from the
+    student's own earlier answers earns follow-through credit, and one that
+    matches a known misconception is named.
+
+    Writes grades.csv (for a gradebook), report.html (score distributions and
+    misconceptions), unreadable.csv and a feedback page per student in
+    feedback/. Nothing there that rnnsheets did not write is replaced.
+    """
+    try:
+        result = grade(build, list(responses), out, credit)
+    except RnnsheetsError as e:
+        raise CleanError(str(e)) from None
+    for line in result.notes:
+        click.echo(f"note: {printable(line)}")
+    bad = result.count(UNREADABLE)
+    click.echo(f"wrote {printable(str(result.out))}: {len(result.graded)} student"
+               f"{'s' if len(result.graded) != 1 else ''} marked, grades.csv, report.html, "
+               "feedback/"
+               + (f"; {bad} unreadable cell{'s' if bad != 1 else ''} scored 0 "
+                  "(unreadable.csv)" if bad else ""))

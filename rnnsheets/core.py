@@ -9,7 +9,7 @@ formula sits next to its derivative.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -145,14 +145,19 @@ class ForwardPass:
     o: list[np.ndarray]
 
 
-def forward(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation) -> ForwardPass:
-    """h_t = sigma(W x_t + V h_{t-1} + b), o_t = C h_t, for each x_t in xs."""
+def forward(W, V, b, C, h_init, xs: Sequence[np.ndarray], act: Activation,
+            hold: Callable | None = None) -> ForwardPass:
+    """h_t = sigma(W x_t + V h_{t-1} + b), o_t = C h_t, for each x_t in xs.
+
+    ``hold(t, h_t)``: the h_t the later steps use (see ``carry.held``)."""
     out = ForwardPass([], [], [], [], [])
     h = h_init
-    for x in xs:
+    for t, x in enumerate(xs):
         wx, vh = shown(W @ x), shown(V @ h)  # each value the key prints, as a student holds it
         z = shown(wx + vh + b)
         h = shown(act.f(z))
+        if hold is not None:
+            h = hold(t, h)
         out.Wx.append(wx)
         out.Vh.append(vh)
         out.z.append(z)
@@ -175,12 +180,13 @@ class Backward:
 
 
 def backward(V, C, h_init, xs: Sequence[np.ndarray], fw: ForwardPass, dL_do: Sequence,
-             act: Activation) -> Backward:
+             act: Activation, slip: str = "") -> Backward:
     """Gradients of a loss given dL/do_t for each step of ``fw`` (run on ``xs``).
 
     dL/dh_t = C^T dL/do_t + V^T dL/dz_{t+1};  dL/dz_t = dL/dh_t * sigma'(z_t);
     dW = sum_t dL/dz_t x_t^T, dV = sum_t dL/dz_t h_{t-1}^T, db = sum_t dL/dz_t,
-    dC = sum_t dL/do_t h_t^T.
+    dC = sum_t dL/do_t h_t^T. ``slip``: a misconception's way instead (``no_recurrent_path``:
+    dL/dh_t without V^T dL/dz_{t+1}; ``h_t_for_h_prev``: dV with h_t for h_{t-1}).
     """
     N = len(fw.z)
     dsigma = [shown(act.df(z, h)) for z, h in zip(fw.z, fw.h)]
@@ -189,11 +195,11 @@ def backward(V, C, h_init, xs: Sequence[np.ndarray], fw: ForwardPass, dL_do: Seq
     dz_next = None
     for t in reversed(range(N)):
         dh = C.T @ dL_do[t]
-        if dz_next is not None:
+        if dz_next is not None and slip != "no_recurrent_path":
             dh = dh + V.T @ dz_next
         dL_dh[t] = dh = shown(dh)
         dL_dz[t] = dz_next = shown(dh * dsigma[t])
-    h_prev = [h_init] + fw.h[:-1]
+    h_prev = fw.h if slip == "h_t_for_h_prev" else [h_init] + fw.h[:-1]
     dW = sum(np.outer(dL_dz[t], xs[t]) for t in range(N))
     dV = sum(np.outer(dL_dz[t], h_prev[t]) for t in range(N))
     db = sum(dL_dz[t] for t in range(N))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answersfile, layout
+from . import answersfile, layout, responses
 from .config import load_settings
 from .errors import InputError
 from .formats import Job, build
@@ -121,11 +121,13 @@ def fit_budget(req: Request, variants: list[Variant]) -> tuple[list[Variant], st
 
 def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] = ("pdf",),
                 progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """answers.json and the files of each output format (pdf: the .tex sources, their
-    PDFs, and for a class set each variant's own PDFs under ``variants/<id>/``)."""
+    """answers.json, responses-template.csv and the files of each output format (pdf:
+    the .tex sources, their PDFs, and for a class set each variant's own PDFs under
+    ``variants/<id>/``)."""
     job = Job(req.seed, req.settings, variants, progress)
-    files = build(job, formats, also=lambda: {answersfile.NAME: answersfile.to_bytes(
-        req.seed, variants, req.settings["sheet"])})
+    files = build(job, formats, also=lambda: {
+        answersfile.NAME: answersfile.to_bytes(req.seed, variants, req.settings["sheet"]),
+        responses.TEMPLATE: responses.template(variants)})
     return dict(sorted(files.items()))
 
 

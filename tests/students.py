@@ -4,7 +4,9 @@ Nothing here imports rnnsheets. A student reads the params from answers.json (wh
 the sheet prints), computes every quantity the key shows, step by step as the
 spec defines it, and holds each value as written down: ``keep`` decides, value by
 value, whether that student rounds it to the sheet's decimals (half up) before
-going on. A careless student also makes one named mistake.
+going on. A careless student also makes one named mistake: everywhere it can, or
+(``at``) at one step only, an answer the sheet asks (``h_1``, ``T``, ``dW``), going on
+from there with its own wrong value as a careful student would.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from fractions import Fraction
 
 from oracles import act_fn
 
-#: The mistakes each kind's careless students make (see ``work``).
+#: The mistakes each kind's careless students make everywhere (see ``work``).
 MISTAKES = {
     "forward": ("no_b", "no_memory"),
     "bigram": ("no_smoothing",),
@@ -27,12 +29,33 @@ MISTAKES = {
 }
 
 
-class Student:
-    """How one student writes numbers down: rounds all, some or none of them."""
+#: Every mistake a student can make at one step, by kind, with the steps (answers the
+#: sheet asks, without their time step) where it can show.
+CATALOGUE = {
+    "forward": {"no_b": ("h",), "swap_WV": ("h",), "no_memory": ("h",),
+                "sigma_out": ("o",)},
+    "bigram": {"no_smoothing": ("T",), "no_kV": ("T",), "flipped": ("T",),
+               "across": ("counts",)},
+    "bigram_rnn": {"sigmoid_for_logit": ("W",), "transpose": ("W",)},
+    "bptt": {"no_factor_2": ("dW", "dV", "db", "dC"), "no_recurrent": ("dW", "dV", "db"),
+             "h_t_for_h_prev": ("dV",)},
+    "softmax_lm": {"no_one_hot": ("do",)},
+    "lstm": {"no_b": ("gate_i", "gate_f", "gate_g", "gate_o"), "no_forget_gate": ("c",)},
+}
 
-    def __init__(self, places: int, rounds: str = "all", seed: int = 0, mistake: str = ""):
-        self.places, self.rounds, self.mistake = places, rounds, mistake
+
+class Student:
+    """How one student writes numbers down: rounds all, some or none of them; and the
+    mistake it makes, everywhere or only ``at`` one step (e.g. ``h_1``)."""
+
+    def __init__(self, places: int, rounds: str = "all", seed: int = 0, mistake: str = "",
+                 at: str = ""):
+        self.places, self.rounds, self.mistake, self.at = places, rounds, mistake, at
         self.rng = random.Random(seed)
+
+    def slip(self, mistake: str, step: str) -> bool:
+        """Whether this student makes ``mistake`` when computing ``step``."""
+        return self.mistake == mistake and (not self.at or self.at == step)
 
     def r(self, x):
         """A value as written down: rounded to the decimals (half up), or kept as it is."""
@@ -111,11 +134,14 @@ def _rnn(p: dict, s: Student, xs, out: dict, fields=("z", "h", "o"), exact=None)
     hs, zs = [], []
     for t, x in enumerate(xs):
         x = nums(x, exact)
-        wx = s.r(matvec(W, x))
-        vh = s.r(matvec(V, h_init if s.mistake == "no_memory" else h))
-        z = s.r([a + c + (0 if s.mistake == "no_b" else d) for a, c, d in zip(wx, vh, b)])
+        swap = s.slip("swap_WV", f"h_{t}")
+        wx = s.r(matvec(V if swap else W, x))
+        vh = s.r(matvec(W if swap else V, h_init if s.slip("no_memory", f"h_{t}") else h))
+        z = s.r([a + c + (0 if s.slip("no_b", f"h_{t}") else d) for a, c, d in zip(wx, vh, b)])
         h = s.r([act_fn(p["activation"], v) for v in z])
         o = s.r(matvec(C, h))
+        if s.slip("sigma_out", f"o_{t}"):
+            o = s.r([act_fn(p["activation"], v) for v in o])
         vals = {"Wx": wx, "Vh": vh, "z": z, "h": h, "o": o}
         for f in fields:
             put(out, f"{f}_{t}", vals[f])
@@ -130,14 +156,18 @@ def _forward(p, s):
     return out
 
 
-def _backward(p, s, out, W, V, C, h_init, zs, hs, xs, dL_do):
+def _backward(p, s, out, W, V, C, h_init, zs, hs, xs, dL_do, slips=None):
+    """The backward pass; ``slips``: the mistakes made in it (default: the student's own,
+    where it makes them everywhere)."""
+    if slips is None:
+        slips = {s.mistake} if not s.at else set()
     a = p["activation"]
     N = len(zs)
     dsig = [s.r([act_deriv_from_h(a, z, h) for z, h in zip(zs[t], hs[t])]) for t in range(N)]
     dz_next, dzs = None, [None] * N
     for t in reversed(range(N)):
         dh = matvec(transpose(C), dL_do[t])
-        if dz_next is not None:
+        if dz_next is not None and "no_recurrent" not in slips:
             dh = [u + v for u, v in zip(dh, matvec(transpose(V), dz_next))]
         dh = s.r(dh)
         dz = s.r([u * v for u, v in zip(dh, dsig[t])])
@@ -145,7 +175,7 @@ def _backward(p, s, out, W, V, C, h_init, zs, hs, xs, dL_do):
         put(out, f"dsigma_{t}", dsig[t])
         put(out, f"dL_dz_{t}", dz)
         dzs[t] = dz_next = dz
-    prev = [h_init, *hs[:-1]] if s.mistake != "h_t_for_h_prev" else hs
+    prev = [h_init, *hs[:-1]] if "h_t_for_h_prev" not in slips else hs
 
     def outer_sum(us, vs):
         return s.r([[sum((u[i] * v[j] for u, v in zip(us, vs)), 0 * us[0][0])
@@ -170,11 +200,17 @@ def _bptt(p, s):
     for t in range(N):
         put(out, f"step_loss_{t}", step[t])
     put(out, "loss", s.r(sum(step, 0 * step[0])))
-    factor = 1 if s.mistake == "no_factor_2" else 2
+    factor = 1 if s.mistake == "no_factor_2" and not s.at else 2
     dL_do = [s.r([factor * e for e in err]) for err in errs]
     for t in range(N):
         put(out, f"dL_do_{t}", dL_do[t])
     dsig = _backward(p, s, out, W, V, C, h_init, zs, hs, xs[:N], dL_do)
+    if s.at in CATALOGUE["bptt"].get(s.mistake, ()):  # one gradient made with the mistake
+        alt: dict = {}
+        dL_do = [s.r([(1 if s.mistake == "no_factor_2" else 2) * e for e in err])
+                 for err in errs]
+        _backward(p, s, alt, W, V, C, h_init, zs, hs, xs[:N], dL_do, {s.mistake})
+        out.update({k: v for k, v in alt.items() if k.startswith(s.at + "[")})
     if "entry" in p:
         i, j = p["entry"]
         put(out, "d_o0_d_W_entry", s.r([C[k][i] * dsig[0][i] * xs[0][j] for k in range(len(C))]))
@@ -197,7 +233,7 @@ def _softmax_lm(p, s):
         steps.append(s.r(-math.log(probs[target])))
         put(out, f"p_{t}", probs)
         put(out, f"step_loss_{t}", steps[t])
-        do = s.r(probs if s.mistake == "no_one_hot" else
+        do = s.r(probs if s.slip("no_one_hot", f"do_{t}") else
                  [u - v for u, v in zip(probs, xs[t + 1])])
         put(out, f"do_{t}", do)
         dos.append(do)
@@ -217,12 +253,12 @@ def _lstm(p, s):
         gate = {}
         for g in "ifgo":
             wx, uh = s.r(matvec(n[f"W_{g}"], x)), s.r(matvec(n[f"U_{g}"], h))
-            a = s.r([u + v + (0 if s.mistake == "no_b" else bb)
+            a = s.r([u + v + (0 if s.slip("no_b", f"gate_{g}_{t}") else bb)
                      for u, v, bb in zip(wx, uh, n[f"b_{g}"])])
             gate[g] = s.r([act_fn("tanh" if g == "g" else "sigmoid", v) for v in a])
             put(out, f"a_{g}_{t}", a)
             put(out, f"gate_{g}_{t}", gate[g])
-        keep = [1.0] * len(c) if s.mistake == "no_forget_gate" else gate["f"]
+        keep = [1.0] * len(c) if s.slip("no_forget_gate", f"c_{t}") else gate["f"]
         c = s.r([f * cp + i * g for f, cp, i, g in zip(keep, c, gate["i"], gate["g"])])
         tc = s.r([math.tanh(v) for v in c])
         h = s.r([o * v for o, v in zip(gate["o"], tc)])
@@ -234,7 +270,10 @@ def _lstm(p, s):
 
 def _bigram(p, s):
     wrap = p.get("boundaries")
-    corpus = [(["<s>", *c, "</s>"] if wrap else c) for c in p["corpus"]]
+    sentences = p["corpus"]
+    if s.slip("across", "counts"):  # the sentences run together, pairs counted across them
+        sentences = [[w for c in sentences for w in c]]
+    corpus = [(["<s>", *c, "</s>"] if wrap else c) for c in sentences]
     query = ["<s>", *p["query"], "</s>"] if wrap else p["query"]
     vocab = list(dict.fromkeys(w for c in p["corpus"] for w in c))
     rows, cols = (["<s>", *vocab], [*vocab, "</s>"]) if wrap else (vocab, vocab)
@@ -242,12 +281,12 @@ def _bigram(p, s):
     for c in corpus:
         for a, b in zip(c, c[1:]):
             counts[rows.index(a)][cols.index(b)] += 1
-    k = Fraction(0) if s.mistake == "no_smoothing" else number(p["k"], True)
+    k = Fraction(0) if s.slip("no_smoothing", "T") else number(p["k"], True)
     P = []
     for row in counts:
-        total = sum(row) + k * len(cols)
+        total = sum(row) + (0 if s.slip("no_kV", "T") else k * len(cols))
         P.append(s.r([(c + k) / total if total else Fraction(0) for c in row]))
-    T = P if p["orientation"] == "row" else transpose(P)
+    T = P if (p["orientation"] == "row") != s.slip("flipped", "T") else transpose(P)
     out = {}
     put(out, "counts", counts)
     put(out, "row_totals", [sum(r) for r in counts])
@@ -266,8 +305,9 @@ def _bigram_rnn(p, s):
     exact = a in ("relu", "identity")
     T = nums(p["T"], True)
     P = T if p["orientation"] == "row" else transpose(T)
-    source = P if s.mistake == "transpose" else transpose(P)
-    W = s.r([[inverse(a, v) if not exact else v for v in row] for row in source])
+    source = P if s.slip("transpose", "W") else transpose(P)
+    W = s.r([[act_fn(a, v) if s.slip("sigmoid_for_logit", "W") else
+              inverse(a, v) if not exact else v for v in row] for row in source])
     n = len(P)
     out = {}
     put(out, "W", W)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from click.testing import CliRunner
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -100,3 +103,39 @@ def test_the_page_grades_by_each_entrys_tolerance(browser, tmp_path):
     c.send_keys("1/0")
     boxes[-1].find_element(By.CSS_SELECTOR, "button.check").click()
     assert boxes[-1].find_element(By.CSS_SELECTOR, ".feedback").text.startswith("Cannot read")
+
+
+def test_download_my_answers_is_graded(browser, tmp_path):
+    """The sheet's "Download my answers" holds the variant and every box as typed, and
+    rnnsheets grade reads it: the boxes filled in right score, the empty ones are listed."""
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["generate", "--seed", "3", "--variants", "2", "--format",
+                                  "html", "--no-pdf", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    browser.get((out / "sheet.html").as_uri())
+    browser.execute_script(
+        "window.saved = null; HTMLAnchorElement.prototype.click = function () {};"
+        "URL.createObjectURL = function (b) { b.text().then(function (t) { window.saved = t; });"
+        " return 'about:blank'; };")
+    variant = browser.find_elements(By.CSS_SELECTOR, "main > section")[1]
+    filled = variant.find_elements(By.CSS_SELECTOR, ".answer")[0].find_elements(
+        By.TAG_NAME, "input")
+    for i in filled:
+        i.send_keys(i.get_attribute("data-answer").replace(".", ","))  # a decimal comma
+    variant.find_element(By.CSS_SELECTOR, "button.download").click()
+    text = None
+    for _ in range(50):
+        text = browser.execute_script("return window.saved;")
+        if text:
+            break
+        time.sleep(0.1)
+    doc = json.loads(text)
+    boxes = variant.find_elements(By.CSS_SELECTOR, "input[data-id]")
+    assert doc["variant"] == "3-2" and len(doc["answers"]) == len(boxes)
+    (tmp_path / "mine.json").write_text(text)
+    r = CliRunner().invoke(main, ["grade", str(out), str(tmp_path / "mine.json")])
+    assert r.exit_code == 0, r.output
+    grades = (out / "grading" / "grades.csv").read_text().splitlines()
+    assert grades[1].startswith(f"2,,{len(filled)},0,")
+    assert len((out / "grading" / "unreadable.csv").read_text().splitlines()) == \
+        1 + len(boxes) - len(filled)

@@ -129,7 +129,8 @@ def test_no_pdf_writes_sources_only(tmp_path):
     r = CliRunner().invoke(main, ["generate", "--seed", "5", "--out", str(tmp_path), "--no-pdf"])
     assert r.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".rnnsheets-manifest", "answers.json", "key.tex", "worksheet.tex"]
+        ".rnnsheets-manifest", "answers.json", "key.tex", "responses-template.csv",
+        "worksheet.tex"]
 
 
 def test_missing_tex_is_a_clear_message(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from importlib import import_module
 from .. import rounding
 from ..errors import InputError
 from ..stream import Stream
-from .base import FORMS, Exercise, Kind
+from .base import FORMS, Exercise, Kind, Mistake
 
 #: Every kind, one line each: the module of that name in this package.
 KINDS = (
@@ -89,4 +89,4 @@ def draw(kind: str, stream: Stream, settings: dict, given: dict | None = None,
     return solve(kind, params, settings["sheet"]["decimals"], where)
 
 
-__all__ = ["ACTIVITY", "FORMS", "REGISTRY", "Exercise", "Kind", "draw", "solve"]
+__all__ = ["ACTIVITY", "FORMS", "REGISTRY", "Exercise", "Kind", "Mistake", "draw", "solve"]

@@ -48,6 +48,28 @@ class Exercise:
     forms: dict = field(default_factory=dict)
 
 
+#: The param that switches a kind's solve to a mistake's maths (see :class:`Mistake`).
+SLIP = "slip"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A named misconception, as a perturbed solve: ``perturb`` turns parsed params into
+    those whose solve gives what a student with the misconception finds (other numbers,
+    or ``{SLIP: name}`` for a step the kind's solve does the wrong way), or None where it
+    cannot arise (e.g. W and V of different shapes)."""
+
+    name: str
+    title: str  #: a few words
+    why: str  #: one line: what the student did
+    perturb: Callable[[dict], dict | None]
+
+
+def slip(name: str) -> Callable[[dict], dict]:
+    """The perturbation that makes a kind's solve take the step ``name`` the wrong way."""
+    return lambda p: {**p, SLIP: name}
+
+
 
 class KindModule(Protocol):
     """What a kind's module must define. The optional members, with their defaults, are
@@ -89,6 +111,7 @@ class Kind:
         "BACKWARD_FIELDS": (),  # answers by time step, computed from the last step back
         "ORDER": (),  # answer fields in computation order (default: as solve returns them)
         "FINAL": (),  # the answers handed in as final (a hand key's wrong ones are named)
+        "MISTAKES": (),  # named misconceptions (Mistake), each a perturbed solve
     }
 
     def __init__(self, module: ModuleType) -> None:

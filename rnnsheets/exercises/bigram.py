@@ -9,6 +9,7 @@ from itertools import combinations
 import numpy as np
 
 from .. import bank, texmath
+from ..carry import held
 from ..errors import InputError
 from ..numbers import to_plain
 from ..numfmt import terminating_digits
@@ -17,7 +18,7 @@ from ..rounding import shown
 from ..settings import Flag, OneOf, Positive, Whole
 from ..stream import Stream
 from ..timing import Work
-from .base import Params, redraw
+from .base import Mistake, Params, redraw, slip
 
 KIND = "bigram"
 TITLE = "A bigram language model"
@@ -35,6 +36,29 @@ FINAL = ("T", "likelihood")
 ORDER = ("vocab", "contexts", "outcomes", "sequence", "counts", "row_totals", "T", "factors",
          "likelihood")
 BOUNDARY = ("<s>", "</s>")
+
+
+def _run_together(p: dict) -> dict | None:
+    if len(p["corpus"]) < 2:
+        return None
+    return {**p, "corpus": [[w for s in p["corpus"] for w in s]]}
+
+
+MISTAKES = (
+    Mistake("no_smoothing", "no smoothing",
+            "count(a b) / count(a ·): the k added to every count (and k|V| to the "
+            "denominator) was left out.", lambda p: {**p, "k": Fraction(0)}),
+    Mistake("no_kV", "smoothing without k|V| in the denominator",
+            "(count(a b) + k) / count(a ·): k was added to each count but k|V| not to "
+            "the denominator, so a line no longer sums to 1.", slip("no_kV")),
+    Mistake("flipped_orientation", "table's orientation flipped",
+            "The table was written the other way round: previous words along the other "
+            "side than the sheet asks.",
+            lambda p: {**p, "orientation": "column" if p["orientation"] == "row" else "row"}),
+    Mistake("across_sentences", "pairs counted across sentences",
+            "The last word of a sentence was counted as followed by the first word of the "
+            "next; pairs are counted inside one sentence only.", _run_together),
+)
 
 
 def check_settings(section: dict, where: str) -> None:
@@ -75,14 +99,23 @@ def bigram_counts(sentences: Sequence[Sequence[str]], contexts: Sequence[str],
     return counts
 
 
-def smoothed_table(counts: np.ndarray, k: Fraction) -> np.ndarray:
-    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k * outcomes): rows sum to 1."""
+def smoothed_table(counts: np.ndarray, k: Fraction, slip: str = "") -> np.ndarray:
+    """P[i, j] = (counts[i, j] + k) / (sum_j counts[i, j] + k * outcomes): rows sum to 1.
+
+    ``slip`` ``no_kV``: a misconception's denominator, sum_j counts[i, j] alone (a line with
+    a denominator of 0 is then 0)."""
     n = counts.shape[1]
     totals = counts.sum(axis=1)
     P = np.empty(counts.shape, dtype=object)
     for (i, j), c in np.ndenumerate(counts):
-        P[i, j] = (Fraction(int(c)) + k) / (Fraction(int(totals[i])) + k * n)
+        den = _exact(totals[i]) + (0 if slip == "no_kV" else k * n)
+        P[i, j] = (_exact(c) + k) / den if den != 0 else 0 * (_exact(c) + k)
     return P
+
+
+def _exact(c):
+    """A count as a Fraction (a student's count, carried, may be any number)."""
+    return Fraction(int(c)) if isinstance(c, (int, np.integer)) else c
 
 
 def sequence_probability(P: np.ndarray, contexts: Sequence[str], query: Sequence[str],
@@ -212,10 +245,12 @@ def solve(p: dict, where: str = "") -> dict:
     query = _wrap([p["query"]], p["boundaries"])[0]
     vocab = vocabulary(p["corpus"])
     contexts, outcomes = lines(vocab, p["boundaries"])
-    counts = bigram_counts(corpus, contexts, outcomes)
-    P = shown(smoothed_table(counts, p["k"]))
-    factors, likelihood = sequence_probability(P, contexts, query, outcomes)
-    table = P if p["orientation"] == "row" else P.T
+    counts = held("counts", bigram_counts(corpus, contexts, outcomes))
+    P = shown(smoothed_table(counts, p["k"], p.get("slip", "")))
+    row = p["orientation"] == "row"
+    table = held("T", P if row else P.T)
+    factors, likelihood = sequence_probability(table if row else table.T, contexts, query,
+                                               outcomes)
     return to_plain({
         "vocab": vocab,
         **({"contexts": contexts, "outcomes": outcomes} if p["boundaries"] else {}),

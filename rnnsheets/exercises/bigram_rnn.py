@@ -7,6 +7,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import bank, core, texmath
+from ..carry import held
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Question, Statement, Step, literal
@@ -14,7 +15,7 @@ from ..rounding import shown
 from ..settings import Flag, OneOf, Whole
 from ..stream import Stream
 from ..timing import Work
-from .base import Params, first_size, redraw
+from .base import Mistake, Params, first_size, redraw, slip
 from .bigram import smoothed_table
 from .rnn import ACTIVATION_TEXT
 
@@ -27,6 +28,17 @@ STEP_FIELDS = ("o",)
 FINAL = ("W", "V", "b", "C", "o")
 ORDER = ("W", "V", "b", "C", "check", "o")
 _RANGE = {"sigmoid": "(0, 1)", "tanh": "(-1, 1)", "relu": "(0, inf)"}
+
+MISTAKES = (
+    Mistake("sigma_for_inverse", "σ used where its inverse is needed",
+            "W = σ(T^T), e.g. sigmoid where logit is needed: the weights must be what "
+            "σ turns into the probabilities, σ⁻¹ of them.",
+            slip("sigma_for_inverse")),
+    Mistake("design_transposed", "the table's orientation flipped in W",
+            "Column i of W must hold the distribution after word i; W was built from the "
+            "table the other way round.",
+            lambda p: {**p, "orientation": "column" if p["orientation"] == "row" else "row"}),
+)
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
@@ -92,14 +104,15 @@ def parse(params: dict, where: str) -> dict:
     return out
 
 
-def design(P: np.ndarray, act: core.Activation):
+def design(P: np.ndarray, act: core.Activation, slip: str = ""):
     """W = sigma^{-1}(P^T), V = 0, b = 0, C = I for a row-stochastic P.
 
     On a one-hot x_t = e_i the output is sigma(W e_i) = row i of P. V, b and C
     are exact whatever the activation; W is exact for relu and identity.
+    ``slip`` ``sigma_for_inverse``: a misconception's W = sigma(P^T).
     """
     n = P.shape[0]
-    W = shown(act.inv(P.T))
+    W = shown(act.f(P.T) if slip == "sigma_for_inverse" else act.inv(P.T))
     V = core.exact_array([[0] * n] * n)
     b = core.exact_array([0] * n)
     C = core.exact_array([[int(i == j) for j in range(n)] for i in range(n)])
@@ -111,7 +124,7 @@ def solve(p: dict, where: str = "") -> dict:
     act = core.ACTIVATIONS[p["activation"]]
     T = core.exact_array(p["T"])
     P = T if p["orientation"] == "row" else T.T
-    W, V, b, C = design(P, act)
+    W, V, b, C = design(P, act, p.get("slip", ""))
     n = len(P)
     conv = core.exact_array if act.exact else core.float_array
     eye = [conv([int(i == j) for j in range(n)]) for i in range(n)]
@@ -119,12 +132,15 @@ def solve(p: dict, where: str = "") -> dict:
     check = core.forward(*net, net[2], eye, act).o
     want = core.float_array(P) if not act.exact else P
     for i, o in enumerate(check):
+        if p.get("slip"):
+            break  # a misconception's design is not expected to work
         if not np.allclose(np.array(o, dtype=float), np.array(want[i], dtype=float), atol=1e-12) \
                 or (act.exact and any(o != want[i])):
             raise AssertionError(f"design check failed for word {i}")  # a bug, never input
     answers = {"W": W, "V": V, "b": b, "C": C, "check": check}
-    if p.get("x") is not None:
-        answers["o"] = core.forward(*net, net[2], [conv(x) for x in p["x"]], act).o
+    if p.get("x") is not None:  # the run goes on from the design handed in
+        run = (held("W", W), *(conv(to_plain(held(k, m))) for k, m in zip("VbC", (V, b, C))))
+        answers["o"] = core.forward(*run, conv([0] * n), [conv(x) for x in p["x"]], act).o
     return to_plain(answers)
 
 

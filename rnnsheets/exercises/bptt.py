@@ -16,7 +16,7 @@ from ..settings import Flag, Lengths, OneOf, SomeOf, Whole
 from ..stream import Stream
 from ..timing import Work
 from . import rnn
-from .base import Params
+from .base import Mistake, Params, slip
 
 KIND = "bptt"
 #: The parameters whose gradient can be asked (dL/dW, dL/dV, dL/db, dL/dC).
@@ -40,6 +40,17 @@ BACKWARD_FIELDS = ("dL_do", "dL_dh", "dL_dz")
 FINAL = ("loss", "dW", "dV", "db", "dC", "n_terms", "d_o0_d_W_entry")
 ORDER = ("z", "h", "o", "dsigma", "step_loss", "loss", "dL_do", "dL_dh", "dL_dz", "dW", "dV",
          "db", "dC", "n_terms", "expansions", "d_o0_d_W_entry")
+MISTAKES = (
+    Mistake("no_factor_2", "factor 2 of the squared loss dropped",
+            "dL/do_t = o_t - x_{t+1}: the derivative of a square brings down a 2, "
+            "dL/do_t = 2 (o_t - x_{t+1}).", slip("no_factor_2")),
+    Mistake("no_recurrent_path", "recurrent path left out (direct terms only)",
+            "dL/dh_t = C^T dL/do_t only: h_t also reaches the loss through h_{t+1}, so "
+            "V^T dL/dz_{t+1} belongs in it.", slip("no_recurrent_path")),
+    Mistake("h_t_for_h_prev", "h_t used for h_{t-1}",
+            "dL/dV = sum_t dL/dz_t h_t^T: V multiplies the state of the step before, so it "
+            "is h_{t-1}.", slip("h_t_for_h_prev")),
+)
 
 
 def continues(earlier: list, stream: Stream, settings: dict) -> dict:
@@ -142,15 +153,17 @@ def parse(params: dict, where: str) -> dict:
 # --- the maths: the squared loss, its gradients, the chain-rule expansion -------------
 
 
-def loss_gradients(W, V, b, C, h_init, xs, act: core.Activation):
+def loss_gradients(W, V, b, C, h_init, xs, act: core.Activation, slip: str = ""):
     """The forward pass, each step's ||x_{t+1} - o_t||^2 (L is their sum over t < N),
-    dL/do_t = 2 (o_t - x_{t+1}) and the backward pass through the RNN."""
+    dL/do_t = 2 (o_t - x_{t+1}) and the backward pass through the RNN (``slip``: a
+    misconception's way, see MISTAKES)."""
     N = len(xs) - 1
     fw = core.forward(W, V, b, C, h_init, xs[:N], act)
     errs = [o - x for o, x in zip(fw.o, xs[1:])]
     step_loss = [shown((e * e).sum()) for e in errs]
-    dL_do = [shown(2 * e) for e in errs]
-    return fw, step_loss, dL_do, core.backward(V, C, h_init, xs[:N], fw, dL_do, act)
+    factor = 1 if slip == "no_factor_2" else 2
+    dL_do = [shown(factor * e) for e in errs]
+    return fw, step_loss, dL_do, core.backward(V, C, h_init, xs[:N], fw, dL_do, act, slip)
 
 
 def d_output0_d_W(C, dsigma0, x0, i: int, j: int) -> np.ndarray:
@@ -236,7 +249,7 @@ def solve(p: dict, where: str = "") -> dict:
     W, V, b, C, h0, xs, act = rnn.arrays(p)
     N = len(xs) - 1
     try:
-        fw, step_loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act)
+        fw, step_loss, dL_do, g = loss_gradients(W, V, b, C, h0, xs, act, p.get("slip", ""))
     except ValueError:  # a ReLU pre-activation at exactly 0: say which
         rnn.check_relu(p, rnn.run(p).z[:N], where)
         raise

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from .. import texmath
+from fractions import Fraction
+
+from .. import core, texmath
+from ..carry import held
 from ..core import ACTIVATION_NAMES
 from ..numbers import to_plain
 from ..questions import Answer, Figure, Question, Statement, Step
+from ..rounding import shown
 from ..settings import OneOf, Whole
 from ..stream import Stream
 from ..timing import Work
 from . import rnn
+from .base import Mistake, slip
 
 KIND = "forward"
 TITLE = "The RNN forward step"
@@ -20,6 +25,27 @@ CLI_OPTIONS = ("activation", "hidden", "steps")
 STEP_FIELDS = ("Wx", "Vh", "z", "h", "o")
 FINAL = ("h", "o")
 ORDER = ("Wx", "Vh", "z", "h", "o")
+
+
+def _swapped(p: dict) -> dict | None:
+    same = len(p["W"][0]) == len(p["V"][0])  # W x_t and V h_{t-1} both defined only then
+    return {**p, "W": p["V"], "V": p["W"]} if same else None
+
+
+MISTAKES = (
+    Mistake("no_bias", "bias left out",
+            "h_t = σ(W x_t + V h_{t-1}): the bias b was not added to the pre-activation.",
+            lambda p: {**p, "b": [Fraction(0)] * len(p["b"])}),
+    Mistake("swapped_W_V", "W and V swapped",
+            "V x_t + W h_{t-1}: the input weights were used on the state and the other way "
+            "round.", _swapped),
+    Mistake("no_memory", "V h_{t-1} left out",
+            "h_t = σ(W x_t + b): the state of the step before was not carried in.",
+            lambda p: {**p, "V": [[Fraction(0)] * len(r) for r in p["V"]]}),
+    Mistake("sigma_on_output", "σ applied to the output",
+            "o_t = σ(C h_t): the activation belongs to the hidden state only; "
+            "o_t = C h_t.", slip("sigma_on_output")),
+)
 
 
 def draw(stream: Stream, settings: dict, given: dict, where: str = "") -> dict:
@@ -35,7 +61,11 @@ def parse(params: dict, where: str) -> dict:
 
 def solve(p: dict, where: str = "") -> dict:
     """z, h, o and the terms W x_t, V h_{t-1} of each step."""
-    fw = rnn.run(p)
+    W, V, b, C, h0, xs, act = rnn.arrays(p)
+    fw = core.forward(W, V, b, C, h0, xs, act, hold=lambda t, h: held(f"h_{t}", h))
+    if p.get("slip") == "sigma_on_output":
+        fw.o = [shown(act.f(shown(C @ h))) for h in fw.h]
+    fw.o = [held(f"o_{t}", o) for t, o in enumerate(fw.o)]
     return to_plain({"Wx": fw.Wx, "Vh": fw.Vh, "z": fw.z, "h": fw.h, "o": fw.o})
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from .. import core, texmath
+from ..carry import held
 from ..numbers import to_plain
 from ..questions import Answer, Question, Statement, Step
 from ..rounding import shown
 from ..settings import Whole, grid
 from ..stream import Stream
 from ..timing import Work
-from .base import Params, first_size
+from .base import Mistake, Params, first_size, slip
 
 KIND = "lstm"
 TITLE = "An LSTM cell by hand"
@@ -28,6 +31,15 @@ _SIGMOID, _TANH = core.ACTIVATIONS["sigmoid"], core.ACTIVATIONS["tanh"]
 #: Each gate's nonlinearity: g is the candidate (tanh), the others gates (sigmoid).
 _ACT = {"i": _SIGMOID, "f": _SIGMOID, "g": _TANH, "o": _SIGMOID}
 _NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
+
+MISTAKES = (
+    Mistake("no_bias", "bias left out",
+            "A gate without its bias: each gate's pre-activation is W x_t + U h_{t-1} + b.",
+            lambda p: {**p, **{f"b_{g}": [Fraction(0)] * len(p[f"b_{g}"]) for g in GATES}}),
+    Mistake("no_forget_gate", "forget gate left out",
+            "c_t = c_{t-1} + i_t * g_t: the old cell state is first multiplied by the forget "
+            "gate, c_t = f_t * c_{t-1} + i_t * g_t.", slip("no_forget_gate")),
+)
 
 
 def is_exact(p: dict) -> bool:
@@ -84,15 +96,20 @@ def parse(params: dict, where: str) -> dict:
 # --- the maths: one step, and its local derivatives --------------------------------
 
 
-def step(p: dict, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> dict:
-    """One LSTM step: pre-activations a_*, gates, c_t = f*c_{t-1} + i*g, h_t = o*tanh(c_t)."""
+def step(p: dict, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+         keep=lambda name, value: value, slip: str = "") -> dict:
+    """One LSTM step: pre-activations a_*, gates, c_t = f*c_{t-1} + i*g, h_t = o*tanh(c_t).
+
+    ``keep(name, value)``: each gate, c and h as the later steps use them (see
+    ``carry.held``); ``slip`` ``no_forget_gate``: a misconception's c_t = c_{t-1} + i*g."""
     out = {}
     for g in GATES:  # shown: each value the key prints, as a careful student holds it
         a = shown(shown(p[f"W_{g}"] @ x) + shown(p[f"U_{g}"] @ h_prev) + p[f"b_{g}"])
-        out[f"a_{g}"], out[f"gate_{g}"] = a, shown(_ACT[g].f(a))
-    out["c"] = shown(out["gate_f"] * c_prev + out["gate_i"] * out["gate_g"])
+        out[f"a_{g}"], out[f"gate_{g}"] = a, keep(f"gate_{g}", shown(_ACT[g].f(a)))
+    forget = 1 if slip == "no_forget_gate" else out["gate_f"]
+    out["c"] = keep("c", shown(forget * c_prev + out["gate_i"] * out["gate_g"]))
     out["tanh_c"] = shown(_TANH.f(out["c"]))
-    out["h"] = shown(out["gate_o"] * out["tanh_c"])
+    out["h"] = keep("h", shown(out["gate_o"] * out["tanh_c"]))
     return out
 
 
@@ -110,11 +127,12 @@ def step_derivatives(s: dict, c_prev: np.ndarray) -> dict:
 
 def run(p: dict) -> list[dict]:
     """Every step's values, from h_{-1}, c_{-1} over x_0..x_{T-1} (float arrays)."""
-    a = {k: core.float_array(v) for k, v in p.items() if k != "x"}
+    a = {k: core.float_array(v) for k, v in p.items() if k not in ("x", "slip")}
     h, c = a["h_init"], a["c_init"]
     out = []
-    for x in p["x"]:
-        s = step(a, core.float_array(x), h, c)
+    for t, x in enumerate(p["x"]):
+        s = step(a, core.float_array(x), h, c,
+                 lambda name, value, t=t: held(f"{name}_{t}", value), p.get("slip", ""))
         out.append(s)
         h, c = s["h"], s["c"]
     return out

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .. import bank, core, texmath
+from ..carry import held
 from ..core import ACTIVATION_NAMES
 from ..errors import InputError
 from ..numbers import to_plain
@@ -16,7 +17,7 @@ from ..settings import OneOf, Whole
 from ..stream import Stream
 from ..timing import Work
 from . import rnn
-from .base import Params, first_size, redraw
+from .base import Mistake, Params, first_size, redraw, slip
 
 KIND = "softmax_lm"
 TITLE = "An RNN language model: softmax and cross-entropy"
@@ -30,6 +31,11 @@ BACKWARD_FIELDS = ("do", "dL_dh", "dsigma", "dL_dz")
 FINAL = ("p", "loss", "perplexity", "dW", "dV", "db", "dC")
 ORDER = ("z", "h", "o", "p", "step_loss", "loss", "perplexity", "do", "dL_dh", "dsigma",
          "dL_dz", "dW", "dV", "db", "dC")
+MISTAKES = (
+    Mistake("no_one_hot", "softmax gradient without -x_{t+1}",
+            "dL/do_t = p_t: the derivative of -ln p_t[i] with respect to o_t is "
+            "p_t - x_{t+1}, the prediction minus the truth.", slip("no_one_hot")),
+)
 
 def is_exact(p: dict) -> bool:
     """Never: the softmax maps rationals to irrationals."""
@@ -140,11 +146,14 @@ def solve(p: dict, where: str = "") -> dict:
     if largest > MAX_LOGIT:
         raise InputError(where, f"a logit of {largest:.3g} is too large to compute e^o by hand "
                          f"(at most {MAX_LOGIT}); use smaller weights")
-    probs = [softmax(o) for o in fw.o]
+    fw.o = [held(f"o_{t}", o) for t, o in enumerate(fw.o)]
+    probs = [held(f"p_{t}", softmax(o)) for t, o in enumerate(fw.o)]
     targets = [int(np.argmax(x)) for x in xs[1:]]
     step_loss = [cross_entropy(q, i) for q, i in zip(probs, targets)]
-    loss = shown(sum(step_loss))
-    do = [shown(d_cross_entropy_softmax(q, x)) for q, x in zip(probs, xs[1:])]
+    loss = held("loss", shown(sum(step_loss)))
+    truth = [0 * x for x in xs[1:]] if p.get("slip") == "no_one_hot" else xs[1:]
+    do = [held(f"do_{t}", shown(d_cross_entropy_softmax(q, x)))
+          for t, (q, x) in enumerate(zip(probs, truth))]
     g = core.backward(V, C, h0, xs[:N], fw, do, act)
     return to_plain({
         "z": fw.z, "h": fw.h, "o": fw.o, "p": probs, "step_loss": step_loss, "loss": loss,
