@@ -39,17 +39,19 @@ class Column:
     name: str  # the asked answer's name with its index: h_0[1], n_terms_3
     question: str  # the question asking it: step_0
     label: str  # the answer's label (LaTeX) with the index, as the sheet shows it
+    item: str = ""  # the question's letter on the sheet: (b)
 
 
 def columns(variant: Variant) -> list[Column]:
     """Every answer entry a variant asks, in sheet order."""
     out = []
     for part, questions in enumerate(variant.questions(), start=1):
-        for q in questions:
+        for i, q in enumerate(questions):
             for a in q.answers:
                 for suffix, _ in flatten(a.value):
                     out.append(Column(f"p{part}:{a.name}{suffix}", part, a.path + suffix,
-                                      a.name + suffix, q.id, entry_label(a, suffix)))
+                                      a.name + suffix, q.id, entry_label(a, suffix),
+                                      f"({chr(ord('a') + i)})"))
     return out
 
 

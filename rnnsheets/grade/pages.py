@@ -143,7 +143,8 @@ def report_html(graded: Sequence[Graded], notes: Sequence[str], credit: float, t
                 100 * p.score / len(p.marks) if p.marks else 0.0)
             per_q: dict[str, list[float]] = {}
             for m in p.marks:
-                per_q.setdefault(m.entry.column.question, []).append(m.credit)
+                column = m.entry.column  # as the sheet names it: (b) step_1
+                per_q.setdefault(f"{column.item} {column.question}", []).append(m.credit)
                 carried[m.verdict] += 1
                 if m.verdict == UNREADABLE:
                     unreadable.append((g, m))
