@@ -110,15 +110,20 @@ def breakable(text: str, longest: int = 24) -> Tex:
 _MARKUP = re.compile(r"\\[()]|\\[A-Za-z]+|[{}_^$]")
 
 
-def needed(q) -> Tex:
-    """The height a worksheet question takes with its box: the box, its prompt and what
-    to give at about 85 letters a line (markup left out), its footnote at about 100 in
+def reserve(q) -> Tex:
+    """The height a worksheet question takes besides its box: its prompt and what to
+    give at about 85 letters a line (markup left out), its footnote at about 100 in
     smaller type, and the gaps around them, with half a line to spare."""
     def lines(text: str, per_line: int) -> int:
         return -(-len(_MARKUP.sub("", text)) // per_line) if text else 0
     prompt = lines(f"{q.prompt} Give each answer {q.asked}", 85)
     hint = lines(q.hint, 100)
-    return Tex(rf"\dimexpr {q.room}+{prompt + 1.5 + 0.85 * hint:.2f}\baselineskip\relax")
+    return Tex(rf"{prompt + 1.5 + 0.85 * hint:.2f}\baselineskip")
+
+
+def needed(q) -> Tex:
+    """The height a worksheet question takes with its box."""
+    return Tex(rf"\dimexpr {q.room}+{reserve(q)}\relax")
 
 
 def needs_lualatex(source: str) -> bool:
@@ -266,7 +271,8 @@ def environment() -> jinja2.Environment:
                        mat=matrix, words=words, word=word, tex=Tex, tup=inline_vector,
                        smallmat=small_matrix, rich=rich, blocks=texmath.blocks, display=display,
                        minutes=lambda m: f"{m:g}", grid=grid, short=short,
-                       needed=needed, breakable=breakable)
+                       needed=needed, reserve=reserve,
+                       breakable=breakable)
     return env
 
 
