@@ -11,6 +11,7 @@ gradients 15-25, its W entry 3; 60-75 in all. With these rates that sheet models
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 
 #: Minutes per operation.
@@ -52,12 +53,12 @@ class Work:
         return Work(**{f.name: getattr(self, f.name) + getattr(other, f.name)
                        for f in fields(self)})
 
-    @property
+    @functools.cached_property
     def minutes(self) -> float:
         """The modelled minutes for this work."""
         return sum(getattr(self, name) * rate for name, rate in RATES.items())
 
-    @property
+    @functools.cached_property
     def room(self) -> str:
         """The height of the box to write this work in, e.g. "6.2cm"."""
         cm = LINE_CM * sum(getattr(self, name) * n for name, n in LINES.items())
