@@ -1,8 +1,8 @@
 """Random points of the whole option space the CLI accepts, for layout sweeps.
 
-Sizes are drawn up to their limits (taken from the CLI's own errors, not from the
+Sizes are drawn up to the limits the CLI states (written out here, not read from the
 package), every kind, activation, orientation and boundary setting appears, and a
-few sheets carry long titles and long decimals.
+few sheets carry long titles and grid steps with long decimals.
 """
 
 from __future__ import annotations
