@@ -65,7 +65,8 @@ def escape(text: str) -> Tex:
             out.append("".join(_char(c) for c in piece))
         else:
             body = "".join(_char(c) + (r"\rnnbreak{}" if font in scripts.UNSPACED
-                                       and not c.isspace() and not n.isspace() else "")
+                                       and scripts.script(c) in scripts.IDEOGRAPHIC
+                                       and scripts.script(n) in scripts.IDEOGRAPHIC else "")
                            for c, n in zip(piece, piece[1:] + " "))
             out.append(rf"\rnnscript{{{font}}}{{{body}}}")
     return Tex("".join(out))

@@ -40,8 +40,10 @@ _STARTS = [r[0] for r in _RANGES]
 
 #: Scripts written right to left.
 RTL = frozenset({"arabic", "hebrew"})
-#: Scripts written without spaces, where a line may break between any two letters.
+#: Fonts of scripts written without spaces, where a line may break between any two of
+#: their ideographs or kana.
 UNSPACED = frozenset({"cjksc", "cjkjp"})
+IDEOGRAPHIC = frozenset({"han", "kana"})
 
 
 def script(char: str) -> str | None:
