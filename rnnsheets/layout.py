@@ -1,4 +1,5 @@
-"""What TeX says about a document's layout: lines too wide and pages too full.
+"""What TeX says about a document's layout: lines too wide, pages too full, characters
+its fonts lack.
 
 The templates write ``rnnsheets-page N`` to the log as each page ships out and
 ``rnnsheets-variant-start K`` as each variant begins, so every overfull box found in
@@ -20,6 +21,7 @@ FUZZ = 1.0
 _OVERFULL = re.compile(r"^Overfull \\([hv])box \((\d+(?:\.\d+)?)pt too (?:wide|high)\) "
                        r"(?:in paragraph at lines (\d+)--\d+|detected at line (\d+)|"
                        r"in alignment at lines (\d+)--\d+|has occurred)")
+_MISSING = re.compile(r"^Missing character: There is no (.+?) in font \[?([^\]:!]+)")
 _SHRUNK = re.compile(r"rnnsheets-shrunk (\d+(?:\.\d+)?)pt to (\d+(?:\.\d+)?)pt")
 _PAGE = re.compile(r"rnnsheets-page (\d+)")
 _VARIANT = re.compile(r"rnnsheets-variant-start (\d+)")
@@ -38,19 +40,32 @@ class Overfull:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A character TeX could not print: its font has no glyph for it."""
+
+    page: int
+    variant: int
+    char: str  # as TeX names it: 4 (U+0034)
+    font: str
+
+
+@dataclass(frozen=True)
 class Layout:
-    """A document's layout findings: boxes too wide or too high, and how far each piece
-    the sheet shrank to fit its line was shrunk (1 = not at all)."""
+    """A document's layout findings: boxes too wide or too high, characters without a
+    glyph, and how far each piece the sheet shrank to fit its line was shrunk."""
 
     overfull: tuple[Overfull, ...] = ()
     shrunk: tuple[float, ...] = ()
+    missing: tuple[Missing, ...] = ()
 
 
 def read_log(log: str) -> Layout:
     """The layout findings of a TeX log (boxes over :data:`FUZZ` only)."""
-    shipped, variant, found, shrunk = 0, 0, [], []
+    shipped, variant, found, shrunk, missing = 0, 0, [], [], []
     for text in log.splitlines():
-        if m := _PAGE.search(text):
+        if m := _MISSING.match(text):
+            missing.append(Missing(shipped + 1, variant, m.group(1), m.group(2)))
+        elif m := _PAGE.search(text):
             shipped = int(m.group(1))
         elif m := _VARIANT.search(text):
             variant = int(m.group(1))
@@ -60,15 +75,16 @@ def read_log(log: str) -> Layout:
             line = next((int(g) for g in m.group(3, 4, 5) if g), 0)
             found.append(Overfull(shipped + 1, variant, float(m.group(2)), line,
                                   "line" if m.group(1) == "h" else "page"))
-    return Layout(tuple(found), tuple(shrunk))
+    return Layout(tuple(found), tuple(shrunk), tuple(missing))
 
 
 def to_bytes(found: dict[str, Layout]) -> bytes:
     """layout.json: per document, its overfull boxes (none when all fits) and the
     factors its shrunk pieces were scaled by."""
     return (json.dumps({name: {"overfull": [asdict(o) for o in lay.overfull],
-                               "shrunk": list(lay.shrunk)} for name, lay in found.items()},
-                       indent=1) + "\n").encode()
+                               "shrunk": list(lay.shrunk),
+                               "missing": [asdict(m) for m in lay.missing]}
+                        for name, lay in found.items()}, indent=1) + "\n").encode()
 
 
 def from_bytes(data: bytes) -> dict[str, Layout]:
@@ -77,7 +93,8 @@ def from_bytes(data: bytes) -> dict[str, Layout]:
     if not isinstance(doc, dict):
         raise ValueError("expected an object of documents")
     return {str(name): Layout(tuple(Overfull(**o) for o in d["overfull"]),
-                              tuple(float(x) for x in d["shrunk"]))
+                              tuple(float(x) for x in d["shrunk"]),
+                              tuple(Missing(**m) for m in d.get("missing", ())))
             for name, d in doc.items()}
 
 
@@ -92,4 +109,9 @@ def messages(found: dict[str, Layout], codes: list[str]) -> list[str]:
             unit = "wide" if o.what == "line" else "high"
             out.append(f"{name}.pdf page {o.page}{where}: {what} {o.points:g} pt too "
                        f"{unit} ({name}.tex line {o.line})")
-    return out
+        for m in lay.missing:
+            where = (f", variant {codes[m.variant - 1]}"
+                     if len(codes) > 1 and 0 < m.variant <= len(codes) else "")
+            out.append(f"{name}.pdf page {m.page}{where}: no glyph for {m.char} in font "
+                       f"{m.font}; it prints as nothing")
+    return list(dict.fromkeys(out))  # a character missing twice on a page: one line

@@ -68,6 +68,8 @@ def escape(text: str) -> Tex:
                                        and scripts.script(c) in scripts.IDEOGRAPHIC
                                        and scripts.script(n) in scripts.IDEOGRAPHIC else "")
                            for c, n in zip(piece, piece[1:] + " "))
+            if font in scripts.RTL:  # a number in right-to-left text reads left to right
+                body = scripts.NUMBER.sub(lambda m: rf"\rnnltr{{{m.group(0)}}}", body)
             out.append(rf"\rnnscript{{{font}}}{{{body}}}")
     return Tex("".join(out))
 
@@ -93,9 +95,13 @@ def short(text: str, width: int = 36) -> Tex:
         used += units[end]
         end += 1
     cut = text[:end]
-    if " " in cut and text[end] != " ":
-        cut = cut[:cut.rindex(" ")]
-    return Tex(escape(cut.rstrip(" ,;:")) + r"\dots{}")
+    if " " in cut and text[end] != " " and cut.rindex(" ") > len(cut) // 2:
+        cut = cut[:cut.rindex(" ")]  # at a word, unless that loses half (unspaced scripts)
+    shown = escape(cut.rstrip(" ,;:"))
+    if shown.endswith("}") and any(rf"\rnnscript{{{f}}}" in shown[shown.rfind(r"\rnnscript{"):]
+                                   for f in scripts.RTL):
+        return Tex(shown[:-1] + r"\dots{}}")  # where right-to-left text ends: its left
+    return Tex(shown + r"\dots{}")
 
 
 def breakable(text: str, longest: int = 24) -> Tex:
@@ -104,8 +110,11 @@ def breakable(text: str, longest: int = 24) -> Tex:
     words = str(text).split(" ")
     if all(len(w) <= longest for w in words):
         return escape(text)
+
+    def cut(w: str) -> bool:  # right-to-left words stay whole: their letters join
+        return len(w) > longest and not any(scripts.script(c) in scripts.RTL for c in w)
     return Tex(" ".join(r"\allowbreak{}".join(escape(w[i:i + 16]) for i in range(0, len(w), 16))
-                        if len(w) > longest else escape(w) for w in words))
+                        if cut(w) else escape(w) for w in words))
 
 
 _MARKUP = re.compile(r"\\[()]|\\[A-Za-z]+|[{}_^$]")
@@ -229,7 +238,7 @@ def grid_columns(variants) -> int:
 
 def rich(text: str) -> Tex:
     """A question's text: words and user text escaped, inline math kept (as $...$)."""
-    return Tex("".join(f"${piece}$" if kind == "math" else escape(piece)
+    return Tex("".join(f"${piece}$" if kind == "math" else breakable(piece)
                        for kind, piece in pieces(text)))
 
 
@@ -241,12 +250,12 @@ def display(ctx, steps) -> Tex:
 
 def words(tokens: Sequence[str]) -> Tex:
     """Tokens as typewriter words, separated by spaces."""
-    return Tex(r"\ ".join(rf"\texttt{{{escape(t)}}}" for t in tokens))
+    return Tex(r"\ ".join(rf"\texttt{{{breakable(t)}}}" for t in tokens))
 
 
 def word(token: str) -> Tex:
     """One token in typewriter type."""
-    return Tex(rf"\texttt{{{escape(token)}}}")
+    return Tex(rf"\texttt{{{breakable(token)}}}")
 
 
 class FirstSeen:

@@ -9,6 +9,8 @@ any such run is typeset by LuaLaTeX with the distribution's Noto fonts (see
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Iterator
 
 #: Debian/Ubuntu packages that LuaLaTeX documents need on top of pdfLaTeX's.
@@ -40,6 +42,10 @@ _STARTS = [r[0] for r in _RANGES]
 
 #: Scripts written right to left.
 RTL = frozenset({"arabic", "hebrew"})
+#: Digits (European and Arabic-Indic) and what joins them in a number; inside
+#: right-to-left text a number still reads left to right.
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+NUMBER = re.compile(f"[{_DIGIT}]+(?:[.,:/-][{_DIGIT}]+)*")
 #: Fonts of scripts written without spaces, where a line may break between any two of
 #: their ideographs or kana.
 UNSPACED = frozenset({"cjksc", "cjkjp"})
@@ -77,18 +83,28 @@ def runs(text: str, plain) -> Iterator[tuple[str | None, str]]:
         if "serif" in keys and all(k in (None, "serif") for k in keys):
             words.append(("serif", word))
             continue
-        # Characters the base fonts print join the script run before them.
+        if all(k is None for k in keys):
+            words.append((None, word))
+            continue
+        # Characters the base fonts print, and combining marks, join the run before them.
         last = None
         for c, k in zip(word, keys, strict=True):
-            k = last if k is None and last not in (None, "missing") else k
+            if last not in (None, "missing") and (k is None or unicodedata.combining(c)):
+                k = last
             words.append((k, c))
             last = k
+    for i, (k, piece) in enumerate(words):  # numbers between right-to-left words join them
+        if k is None and NUMBER.fullmatch(piece):
+            before = next((w[0] for w in reversed(words[:i]) if w[0] not in (" ", None)), None)
+            after = next((w[0] for w in words[i + 1:] if w[0] not in (" ", None)), None)
+            if before in RTL and before == after:
+                words[i] = (before, piece)
     merged: list[list] = []
     for i, (k, piece) in enumerate(words):
         if k == " ":  # a space belongs to a run only if the same script goes on after it
             before = merged[-1][0] if merged else None
             after = next((w[0] for w in words[i + 1:] if w[0] != " "), None)
-            k = before if before is not None and before == after else None
+            k = before if before not in (None, "missing") and before == after else None
         if merged and merged[-1][0] == k and k != "missing":
             merged[-1][1] += piece
         else:

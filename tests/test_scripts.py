@@ -49,6 +49,31 @@ def test_each_script_gets_its_own_font_and_direction():
     assert escape("a😀") == r"a\codepoint{1F600}"  # no font has it: its code point
     assert escape(r"\input{x} 李") == (r"\textbackslash{}input\{x\} "
                                       r"\rnnscript{cjksc}{李}")
+    # Right to left: numbers inside read left to right, in a font with digits, and a
+    # phrase with a number inside is one run, so its words keep their order.
+    assert escape("علي123") == r"\rnnscript{arabic}{علي\rnnltr{123}}"
+    assert escape("דוד42לוי") == r"\rnnscript{hebrew}{דוד\rnnltr{42}לוי}"
+    assert escape("Test شبكة 123 عالم") == r"Test \rnnscript{arabic}{شبكة \rnnltr{123} عالم}"
+    assert escape("ب\u0301") == "\\rnnscript{arabic}{ب\u0301}"  # a mark stays with its letter
+    assert escape("😀 😀") == r"\codepoint{1F600} \codepoint{1F600}"
+
+
+def test_right_to_left_numbers_print_and_missing_glyphs_are_reported(tex, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,name\na,علي123\nb,דוד42לוי\nc,شبكة 123 عالم\n", encoding="utf-8")
+    r = run("generate", "--seed", 5, "--roster", roster, "--parts", "forward", "--out",
+            tmp_path / "o")
+    assert r.exit_code == 0 and "warning" not in r.output, r.output
+    assert all(d["missing"] == [] and d["overfull"] == []
+               for d in json.loads((tmp_path / "o" / "layout.json").read_text()).values())
+    for ident, digits in (("a", "123"), ("b", "42"), ("c", "123")):
+        assert digits in letters(tmp_path / "o" / "variants" / ident / "worksheet.pdf")
+    # Ideographs Noto Serif CJK lacks: the build says so, and check fails it.
+    roster.write_text("id,name\na,\U0002A6D6\n", encoding="utf-8")
+    r = run("generate", "--seed", 5, "--roster", roster, "--parts", "forward", "--out",
+            tmp_path / "rare")
+    assert r.exit_code == 0 and "no glyph for \U0002A6D6 (U+2A6D6)" in r.output, r.output
+    assert run("check", tmp_path / "rare").exit_code == 1
 
 
 def test_a_roster_in_every_script_prints_as_itself(tex, tmp_path):
