@@ -22,9 +22,11 @@ _OVERFULL = re.compile(r"^Overfull \\([hv])box \((\d+(?:\.\d+)?)pt too (?:wide|h
                        r"(?:in paragraph at lines (\d+)--\d+|detected at line (\d+)|"
                        r"in alignment at lines (\d+)--\d+|has occurred)")
 _MISSING = re.compile(r"^Missing character: There is no (.+?) in font \[?([^\]:!]+)")
-_SHRUNK = re.compile(r"rnnsheets-shrunk (\d+(?:\.\d+)?)pt to (\d+(?:\.\d+)?)pt")
-_PAGE = re.compile(r"rnnsheets-page (\d+)")
-_VARIANT = re.compile(r"rnnsheets-variant-start (\d+)")
+# Whole lines only: text on a sheet shows in the log too (inside an overfull box's
+# contents), and must not pass for a mark.
+_SHRUNK = re.compile(r"^rnnsheets-shrunk (\d+(?:\.\d+)?)pt to (\d+(?:\.\d+)?)pt$")
+_PAGE = re.compile(r"^rnnsheets-page (\d+)$")
+_VARIANT = re.compile(r"^rnnsheets-variant-start (\d+)$")
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,11 @@ def read_log(log: str) -> Layout:
     for text in log.splitlines():
         if m := _MISSING.match(text):
             missing.append(Missing(shipped + 1, variant, m.group(1), m.group(2)))
-        elif m := _PAGE.search(text):
+        elif m := _PAGE.match(text):
             shipped = int(m.group(1))
-        elif m := _VARIANT.search(text):
+        elif m := _VARIANT.match(text):
             variant = int(m.group(1))
-        elif m := _SHRUNK.search(text):
+        elif m := _SHRUNK.match(text):
             shrunk.append(round(float(m.group(2)) / float(m.group(1)), 3))
         elif (m := _OVERFULL.match(text)) and float(m.group(2)) > FUZZ:
             line = next((int(g) for g in m.group(3, 4, 5) if g), 0)
