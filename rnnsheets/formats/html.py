@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import jinja2
-from latex2mathml.converter import convert
 from markupsafe import Markup
 
 from .. import texmath
@@ -36,6 +35,8 @@ _MATHML = frozenset((
 @functools.lru_cache(maxsize=65536)  # a class set repeats most of its math
 def mathml(latex: str, display: bool = False) -> Markup:
     """LaTeX math (the kinds' own, never user text) as MathML, checked to be MathML only."""
+    from latex2mathml.converter import convert  # imported here: only HTML needs it
+
     out = convert(latex, display="block" if display else "inline")
     for tag, attrs in _TAG.findall(out):
         if tag not in _MATHML or re.search(r"\bon\w+\s*=|href|src\s*=|javascript:", attrs, re.I):

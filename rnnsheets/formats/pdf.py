@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pikepdf
-from pypdf import PdfReader
 
 from .. import layout
 from ..errors import BuildError
@@ -147,6 +146,8 @@ class _Pages:
 
     def text(self, n: int) -> str:
         if self._text is None:
+            from pypdf import PdfReader  # only where contents differ: not on every build
+
             self._text = PdfReader(io.BytesIO(self.data))
         return " ".join(self._text.pages[n].extract_text().split())
 
