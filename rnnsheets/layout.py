@@ -102,18 +102,17 @@ def from_bytes(data: bytes) -> dict[str, Layout]:
 
 def messages(found: dict[str, Layout], codes: list[str]) -> list[str]:
     """One line per box, naming the PDF, page and variant (``codes`` in document order)."""
+    def where(variant: int) -> str:
+        return (f", variant {codes[variant - 1]}"
+                if len(codes) > 1 and 0 < variant <= len(codes) else "")
     out = []
     for name, lay in found.items():
         for o in lay.overfull:
-            where = (f", variant {codes[o.variant - 1]}"
-                     if len(codes) > 1 and 0 < o.variant <= len(codes) else "")
             what = "a line" if o.what == "line" else "the page's content"
             unit = "wide" if o.what == "line" else "high"
-            out.append(f"{name}.pdf page {o.page}{where}: {what} {o.points:g} pt too "
+            out.append(f"{name}.pdf page {o.page}{where(o.variant)}: {what} {o.points:g} pt too "
                        f"{unit} ({name}.tex line {o.line})")
         for m in lay.missing:
-            where = (f", variant {codes[m.variant - 1]}"
-                     if len(codes) > 1 and 0 < m.variant <= len(codes) else "")
-            out.append(f"{name}.pdf page {m.page}{where}: no glyph for {m.char} in font "
+            out.append(f"{name}.pdf page {m.page}{where(m.variant)}: no glyph for {m.char} in font "
                        f"{m.font}; it prints as nothing")
     return list(dict.fromkeys(out))  # a character missing twice on a page: one line

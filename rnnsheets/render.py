@@ -198,16 +198,10 @@ def grid(ctx, questions) -> Tex:
         if isinstance(v, list) and v and isinstance(v[0], list):
             cells = [[texmath.number(e, _places(ctx), slashed=True) for e in r] for r in v]
             # Small type: a block of columns may hold about 1.4 times what a display can.
-            parts = texmath.blocks_of_columns(cells, width=texmath.BLOCK_WIDTH * 1.4)
-            if len(parts) > 1:
-                first, out = 1, []
-                for block in parts:
-                    last = first + len(block[0]) - 1
-                    out.append(rf"\griditem{{${label}$ (columns {first}--{last}) "
-                               rf"${_small(block)}$}}")
-                    first = last + 1
-                return out
-            return [rf"\griditem{{${label} = {_small(cells)}$}}"]
+            return [rf"\griditem{{${label}$ ({which}) ${_small(block)}$}}" if which
+                    else rf"\griditem{{${label} = {_small(block)}$}}"
+                    for which, block in texmath.labelled_blocks(
+                        cells, width=texmath.BLOCK_WIDTH * 1.4)]
         if isinstance(v, list):  # a long vector may break after any comma
             return [f"${label} = (" + r",\allowbreak ".join(
                 texmath.number(e, _places(ctx)) for e in v) + ")$"]

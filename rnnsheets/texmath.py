@@ -63,11 +63,16 @@ def row(v: Sequence, places: int) -> str:
     return bmatrix([_cells(v, places)])
 
 
-def matrix(m: Sequence[Sequence], places: int) -> str:
-    """A matrix, rows as given."""
+def matrix_cells(m: Sequence[Sequence], places: int) -> list[list[str]]:
+    """A matrix's entries as LaTeX, rows as given, all in one form (see :func:`_cells`)."""
     flat = _cells([e for r in m for e in r], places)
     width = len(m[0]) if m else 0
-    return bmatrix([flat[i:i + width] for i in range(0, len(flat), width)])
+    return [flat[i:i + width] for i in range(0, len(flat), width)]
+
+
+def matrix(m: Sequence[Sequence], places: int) -> str:
+    """A matrix, rows as given."""
+    return bmatrix(matrix_cells(m, places))
 
 
 _PARTIAL = re.compile(r"^d(\w+?)(?:_(-?\d+))?/d(\w+?)(?:_(-?\d+))?$")
@@ -155,19 +160,26 @@ def blocks_of_columns(rows: Sequence[Sequence[str]],
     return [[list(r[a:b]) for r in rows] for a, b in zip(cuts, cuts[1:])]
 
 
-def wide_bmatrix(rows: Sequence[Sequence[str]]) -> list[str]:
-    """A bracketed matrix as display pieces: itself, or blocks of columns each labelled
-    with the columns it holds, when it is too wide for a line."""
-    parts = blocks_of_columns(rows)
+def labelled_blocks(rows: Sequence[Sequence[str]],
+                    width: float = BLOCK_WIDTH) -> list[tuple[str, list[list[str]]]]:
+    """:func:`blocks_of_columns` with each block's label ("columns 1--4"; "" when the
+    matrix is one block)."""
+    parts = blocks_of_columns(rows, width)
     if len(parts) == 1:
-        return [bmatrix(rows)]
+        return [("", parts[0])]
     out, first = [], 1
     for block in parts:
         last = first + len(block[0]) - 1
-        label = f"column {first}" if first == last else f"columns {first}--{last}"
-        out.append(rf"\underset{{\text{{{label}}}}}{{{bmatrix(block)}}}")
+        out.append((f"column {first}" if first == last else f"columns {first}--{last}", block))
         first = last + 1
     return out
+
+
+def wide_bmatrix(rows: Sequence[Sequence[str]]) -> list[str]:
+    """A bracketed matrix as display pieces: itself, or blocks of columns each labelled
+    with the columns it holds, when it is too wide for a line."""
+    return [rf"\underset{{\text{{{label}}}}}{{{bmatrix(block)}}}" if label else bmatrix(block)
+            for label, block in labelled_blocks(rows)]
 
 
 def _value_pieces(step, places: int) -> list[str]:
@@ -175,12 +187,8 @@ def _value_pieces(step, places: int) -> list[str]:
     v = step.value
     if isinstance(v, list) and v and (isinstance(v[0], list) or step.form == "row"):
         rows = v if isinstance(v[0], list) else [v]
-        if step.form == "approx":
-            cells = [[approx(e, places) for e in r] for r in rows]
-        else:
-            flat = _cells([e for r in rows for e in r], places)
-            cells = [flat[i:i + len(rows[0])] for i in range(0, len(flat), len(rows[0]))]
-        return wide_bmatrix(cells)
+        return wide_bmatrix([[approx(e, places) for e in r] for r in rows]
+                            if step.form == "approx" else matrix_cells(rows, places))
     return [step_value(step, places)]
 
 
