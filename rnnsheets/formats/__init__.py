@@ -66,14 +66,14 @@ def build(job: Job, formats: tuple[str, ...], also=None) -> dict[str, bytes]:
     # Python work fills that wait. Elsewhere a thread would only slow both down.
     waits = any(getattr(DRIVERS[name], "WAITS", False) for name in formats)
     side = threading.Thread(target=make_extra, daemon=True) if also and waits else None
-    if also is not None and side is None:
-        make_extra()
     try:
         for name in formats:
             if hasattr(DRIVERS[name], "start"):
                 DRIVERS[name].start(job)
         if side is not None:
             side.start()
+        elif also is not None:  # after the starts: a key rendering elsewhere overlaps it
+            make_extra()
         files: dict[str, bytes] = {}
         for name in formats:
             files.update(DRIVERS[name].files(job))
