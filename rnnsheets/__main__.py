@@ -1,5 +1,5 @@
 """``python -m rnnsheets``."""
 
-from .cli import main
+from .launch import main
 
 main()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,16 +83,59 @@ def _rebuild(spec: Rebuild, seed, config, overrides, variants, roster, shared) -
                    tuple(plan for _, _, plan in spec.variants))
 
 
-def draw_all(req: Request, progress: Callable[[int], None] | None = None) -> list[Variant]:
-    """Every variant of the request, drawn and solved."""
-    names = req.names or ("",) * len(req.variant_ids)
-    plans = req.plans or (req.plan,) * len(req.variant_ids)
-    out = []
-    for vid, name, plan in zip(req.variant_ids, names, plans):
-        out.append(draw_variant(req.seed, vid, req.settings, plan, name))
-        if progress is not None:
-            progress(1)
-    return out
+class Drawn(Sequence):
+    """The request's variants, each drawn and solved (in order, in whichever thread first
+    asks): a build streams its first variants to TeX while the later ones are drawn."""
+
+    def __init__(self, req: Request, progress: Callable[[int], None] | None = None) -> None:
+        self._req, self._progress = req, progress
+        self._names = req.names or ("",) * len(req.variant_ids)
+        self._plans = req.plans or (req.plan,) * len(req.variant_ids)
+        self._done: list[Variant] = []
+        self._drawing = False  # a thread is drawing the next variant
+        self._turn = threading.Condition()
+
+    def __len__(self) -> int:
+        return len(self._req.variant_ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        if i < len(self._done):
+            return self._done[i]
+        with self._turn:  # one thread draws the next variant, the others wait for it
+            while len(self._done) <= i:
+                if self._drawing:
+                    self._turn.wait()
+                    continue
+                self._drawing, n = True, len(self._done)
+                self._turn.release()
+                try:
+                    v = draw_variant(self._req.seed, self._req.variant_ids[n],
+                                     self._req.settings, self._plans[n], self._names[n])
+                finally:
+                    self._turn.acquire()
+                    self._drawing = False
+                    self._turn.notify_all()
+                self._done.append(v)
+                if self._progress is not None:
+                    self._progress(1)
+        return self._done[i]
+
+    def __iter__(self) -> Iterator[Variant]:
+        return (self[i] for i in range(len(self)))
+
+
+def draw_all(req: Request, progress: Callable[[int], None] | None = None) -> Drawn:
+    """Every variant of the request, drawn and solved when first used (the first one now,
+    so that a spec that cannot be drawn fails before anything starts)."""
+    drawn = Drawn(req, progress)
+    if len(drawn):
+        drawn[0]
+    return drawn
 
 
 def fit_budget(req: Request, variants: list[Variant]) -> tuple[list[Variant], str]:

@@ -7,8 +7,11 @@ id, so the same source gives the same PDF bytes on the same TeX Live.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import errno
+import functools
 import os
 import re
 import shutil
@@ -17,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,45 +69,75 @@ def tex_environment() -> dict[str, str]:
 
 @dataclass
 class Built:
-    """A compiled document: its PDF and what TeX said of its layout."""
+    """A compiled document: its PDF, what TeX said of its layout, and its source."""
 
     pdf: bytes
     layout: Layout = field(default_factory=Layout)
+    source: str = ""
 
 
-def compile_many(sources: dict[str, str | Callable[[], str]], timeout: float = TIMEOUT,
+#: A document's source: its text, or its pieces in order (streamed to TeX as they come).
+Source = str | Iterator[str]
+
+
+def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                  progress: Callable[[int], None] | None = None,
-                 finished: Callable[[str, Built], None] | None = None) -> dict[str, Built]:
-    """Compile each ``{name: latex source}``, side by side, in a temporary folder. A source
-    may be a function giving it: each run starts as soon as its source is there, in order.
+                 finished: Callable[[str, Built], None] | None = None,
+                 first_ahead: bool = False,
+                 cancel: threading.Event | None = None,
+                 started: threading.Event | None = None) -> dict[str, Built]:
+    """Compile each ``{name: latex source}``, side by side, in a temporary folder.
 
+    A source given in pieces is typeset as it comes: TeX starts at once and reads the
+    pieces through a pipe while they are made, and the whole ``<name>.tex`` is written
+    before the last piece is passed on (the source's last lines read it back). Such a
+    source is a pdfLaTeX one. An error raised while making the pieces stops every run
+    and is raised here. ``first_ahead``: the first document is the longest, so it runs
+    on a core of its own, and the others never slow it.
+
+    ``cancel``: set, every run is stopped and a BuildError raised. ``started`` is set
+    once every run has started (or failed to).
     ``progress(n)`` is called as each document finishes typesetting n more variants;
     ``finished(name, built)`` as soon as each document is done, while others still run.
     """
+    streamed = [name for name, source in sources.items() if not isinstance(source, str)]
+    warm = _adopt(streamed if first_ahead and len(streamed) == len(sources) else [])
     env = tex_environment()
-    tmp_root = Path(tempfile.gettempdir())
-    remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")  # what killed runs left
-    with tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-",
-                                     dir=tmp_root) as tmp:
+    with warm.folder if warm else _folder() as tmp:
         folder = Path(tmp)
         procs: dict[str, subprocess.Popen] = {}
+        feeds: dict[str, _Feed] = {}
         readers = []
+        # The first document has a core of its own; the others, and this process, share
+        # the rest (left to the scheduler, three busy processes on two cores slow all).
+        cores = _cores() if first_ahead and len(sources) > 1 else []
+        mine, first = _pin(cores[1:]), next(iter(sources))
         try:
-            for name, source in sources.items():
-                source = source() if callable(source) else source
-                (folder / f"{name}.tex").write_text(source, encoding="utf-8")
-                procs[name] = proc = subprocess.Popen(
-                    [executable(engine(source)), "-no-shell-escape", "-halt-on-error",
-                     "-interaction=nonstopmode", "-file-line-error", f"{name}.tex"],
-                    cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL, start_new_session=True, text=True,
-                    encoding="utf-8", errors="replace", preexec_fn=die_with_parent)
+            for n, (name, source) in enumerate(sources.items()):
+                if isinstance(source, str):
+                    (folder / f"{name}.tex").write_text(source, encoding="utf-8")
+                    proc = _start(folder, name, engine(source), cores, n, env)
+                elif warm:
+                    proc = warm.procs[name]
+                else:
+                    proc = _start(folder, name, None, cores, n, env)
+                procs[name] = proc
                 reader = threading.Thread(target=_follow, args=(proc, progress), daemon=True)
                 reader.start()
                 readers.append(reader)
+                if not isinstance(source, str):
+                    feeds[name] = _Feed(folder, name, source, proc,
+                                        warm.ahead.get(name) if warm else None)
+            if started is not None:
+                started.set()
             deadline = time.monotonic() + timeout
             built: dict[str, Built] = {}
             while len(built) < len(procs):
+                for feed in feeds.values():
+                    if feed.error is not None:
+                        raise feed.error
+                if cancel is not None and cancel.is_set():
+                    raise BuildError("TeX stopped: the build stopped")
                 if time.monotonic() > deadline:
                     name = next(n for n in procs if n not in built)
                     raise BuildError(f"{name}.tex: TeX did not finish within {timeout:.0f} s "
@@ -112,6 +145,11 @@ def compile_many(sources: dict[str, str | Callable[[], str]], timeout: float = T
                 for name, proc in procs.items():
                     if name in built or proc.poll() is None:
                         continue
+                    feed = feeds.get(name)
+                    if feed is not None:
+                        feed.join()
+                        if feed.error is not None:
+                            raise feed.error
                     if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
                         error = first_error(folder, name)
                         if "fontspec Error" in error:
@@ -119,7 +157,12 @@ def compile_many(sources: dict[str, str | Callable[[], str]], timeout: float = T
                         raise BuildError(f"{name}.tex: LaTeX failed: {error}")
                     log = (folder / f"{name}.log").read_text(encoding="utf-8",
                                                               errors="replace")
-                    built[name] = Built((folder / f"{name}.pdf").read_bytes(), read_log(log))
+                    if name == first:  # nothing left to keep out of its way
+                        _pin(mine)
+                        mine = set()
+                    text = feed.text if feed is not None else sources[name]
+                    built[name] = Built((folder / f"{name}.pdf").read_bytes(), read_log(log),
+                                        text)
                     if finished is not None:
                         finished(name, built[name])
                 time.sleep(0.01)
@@ -128,8 +171,272 @@ def compile_many(sources: dict[str, str | Callable[[], str]], timeout: float = T
             for proc in procs.values():
                 if proc.poll() is None:
                     _kill(proc)
+            for feed in feeds.values():
+                feed.stop()
             for reader in readers:
                 reader.join(timeout=5)
+            _pin(mine)
+            if started is not None:
+                started.set()
+
+
+#: The name TeX reads a streamed source from (its job name stays the document's).
+STREAM = "-stream.tex"
+
+
+def _folder() -> tempfile.TemporaryDirectory:
+    """A fresh temporary folder for TeX runs (what killed runs left removed first)."""
+    tmp_root = Path(tempfile.gettempdir())
+    remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")
+    return tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-", dir=tmp_root)
+
+
+def _start(folder: Path, name: str, exe: str | None, cores: list[int], n: int,
+           env: dict[str, str]) -> subprocess.Popen:
+    """TeX running the ``n``-th document of a batch (exe None: pdfLaTeX on a named pipe
+    made here, from which a streamed source is read): the first on the first core, the
+    others on the rest at a lower priority."""
+    main = f"{name}.tex"
+    if exe is None:
+        os.mkfifo(folder / f"{name}{STREAM}")
+        exe, main = "pdflatex", f"{name}{STREAM}"
+    return subprocess.Popen(
+        [executable(exe), "-no-shell-escape", "-halt-on-error", "-no-parse-first-line",
+         "-interaction=nonstopmode", "-file-line-error", f"-jobname={name}", main],
+        cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, start_new_session=True, text=True, encoding="utf-8",
+        errors="replace", preexec_fn=functools.partial(
+            _child, cores[:1] if n == 0 else cores[1:], 10 if cores and n else 0))
+
+
+class _Ahead:
+    """A source's first characters, sent to a waiting TeX run in a thread of its own."""
+
+    def __init__(self, path: Path, proc: subprocess.Popen, text: str) -> None:
+        self.text, self._fd, self._error = text, None, None
+        self._thread = threading.Thread(target=self._send, args=(path, proc), daemon=True)
+        self._thread.start()
+
+    def _send(self, path: Path, proc: subprocess.Popen) -> None:
+        try:
+            fd = _open_pipe(path, proc)
+            if fd is not None:
+                os.write(fd, self.text.encode("utf-8"))  # a preamble fits the pipe
+            self._fd = fd
+        except OSError as e:
+            self._error = e
+
+    def pipe(self) -> int | None:
+        """The pipe's writing end, the text sent (None if TeX stopped)."""
+        self._thread.join()
+        if self._error is not None and not isinstance(self._error, BrokenPipeError):
+            raise self._error
+        return self._fd
+
+
+@dataclass
+class _Warm:
+    folder: tempfile.TemporaryDirectory
+    procs: dict[str, subprocess.Popen]
+    ahead: dict[str, _Ahead] = field(default_factory=dict)
+
+
+_warm: _Warm | None = None
+
+
+def warm(preamble: Callable[[], str], names: tuple[str, ...] = ("key", "worksheet")) -> None:
+    """Start pdfLaTeX for documents that will be streamed (``names``, the longest first)
+    and send each ``preamble()``, before anything else is ready: TeX loads its format and
+    reads the preamble while rnnsheets starts. A later :func:`compile_many` of exactly
+    these streamed documents takes them over (checking that each source begins with the
+    preamble); anything else stops them (as does :func:`cool`)."""
+    global _warm
+    cool()
+    if shutil.which("pdflatex") is None:
+        return
+    folder = _folder()
+    env, cores = tex_environment(), _cores()
+    procs = {name: _start(Path(folder.name), name, None, cores, n, env)
+             for n, name in enumerate(names)}
+    _warm = _Warm(folder, procs)
+    text = preamble()
+    _warm.ahead = {name: _Ahead(Path(folder.name) / f"{name}{STREAM}", proc, text)
+                   for name, proc in procs.items()}
+
+
+def cool() -> None:
+    """Stop TeX runs :func:`warm` started and nothing took over."""
+    global _warm
+    if _warm is not None:
+        for proc in _warm.procs.values():
+            _kill(proc)
+        for ahead in _warm.ahead.values():
+            with contextlib.suppress(OSError):
+                if (fd := ahead.pipe()) is not None:
+                    os.close(fd)
+        _warm.folder.cleanup()
+        _warm = None
+
+
+def _adopt(names: list[str]) -> _Warm | None:
+    """The warm runs, if they are exactly the streamed documents ``names``, in order."""
+    global _warm
+    taken = _warm
+    _warm = None
+    if taken is not None and list(taken.procs) == names \
+            and all(p.poll() is None for p in taken.procs.values()):
+        return taken
+    if taken is not None:
+        _warm = taken
+        cool()
+    return None
+
+
+class _Feed:
+    """Passes a source's pieces to TeX through a named pipe.
+
+    One thread makes the pieces as fast as it can; another writes whatever is ready in
+    one go. (A single thread would wait for the interpreter after every write while
+    other threads compute, and TeX would wait on it.) ``ahead``: the source's first
+    characters, already sent to TeX by :func:`warm` (checked, then left out)."""
+
+    def __init__(self, folder: Path, name: str, pieces: Iterator[str],
+                 proc: subprocess.Popen, ahead: _Ahead | None = None) -> None:
+        self.folder, self.name, self.pieces, self.proc = folder, name, pieces, proc
+        self.ahead = ahead
+        self.error: BaseException | None = None
+        self.text = ""
+        self._all: list[str] = []  # every piece, for the .tex
+        self._made: list[str] = []  # what is still to go to TeX
+        self._all_made = False
+        self._ready = threading.Condition()
+        self._stopped = False
+        self._threads = [threading.Thread(target=self._guarded, args=(f,), daemon=True)
+                         for f in (self._make, self._write)]
+        for t in self._threads:
+            t.start()
+
+    def _guarded(self, work) -> None:
+        try:
+            work()
+        except BrokenPipeError:
+            pass  # TeX stopped; its log says why
+        except BaseException as e:  # noqa: BLE001  (raised again by compile_many)
+            self.error = self.error or e
+            self._stopped = True
+            with self._ready:
+                self._ready.notify_all()
+            _kill(self.proc)
+
+    def _make(self) -> None:
+        skip = self.ahead.text if self.ahead else ""
+        for piece in self.pieces:
+            if self._stopped:
+                return
+            self._all.append(piece)
+            if skip:
+                n = min(len(skip), len(piece))
+                if piece[:n] != skip[:n]:
+                    raise BuildError(f"{self.name}.tex: its preamble differs from the one "
+                                     "TeX was given ahead")
+                skip, piece = skip[n:], piece[n:]
+                if not piece:
+                    continue
+            with self._ready:
+                self._made.append(piece)
+                self._ready.notify_all()
+        with self._ready:
+            self._all_made = True
+            self._ready.notify_all()
+
+    def _write(self) -> None:
+        fd = self.ahead.pipe() if self.ahead else self._open()
+        if fd is None:
+            return
+        with os.fdopen(fd, "w", encoding="utf-8") as pipe:
+            sent = 0
+            while True:
+                with self._ready:
+                    while not self._stopped and not self._all_made \
+                            and len(self._made) - 1 <= sent:
+                        self._ready.wait()
+                    if self._stopped:
+                        return
+                    done, upto = self._all_made, len(self._made) - 1
+                # the last piece is held back: it reads the whole file, written first
+                pipe.write("".join(self._made[sent:upto]))
+                pipe.flush()
+                sent = upto
+                if done:
+                    break
+            self.text = "".join(self._all)
+            (self.folder / f"{self.name}.tex").write_text(self.text, encoding="utf-8")
+            pipe.write(self._made[-1] if self._made else "")
+
+    def _open(self) -> int | None:
+        return _open_pipe(self.folder / f"{self.name}{STREAM}", self.proc,
+                          lambda: self._stopped)
+
+    def join(self) -> None:
+        for t in self._threads:
+            t.join()
+
+    def stop(self) -> None:
+        self._stopped = True
+        with self._ready:
+            self._ready.notify_all()
+        for t in self._threads:
+            t.join(timeout=5)
+
+
+def _open_pipe(path: Path, proc: subprocess.Popen, stopped=lambda: False) -> int | None:
+    """A named pipe's writing end, once TeX has opened it (None if TeX stopped first)."""
+    while not stopped() and proc.poll() is None:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            time.sleep(0.002)
+            continue
+        os.set_blocking(fd, True)
+        return fd
+    return None
+
+
+def _cores() -> list[int]:
+    """The cores this process may run on (none known: no pinning)."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+    return cores if len(cores) > 1 else []
+
+
+def _pin(cores: list[int] | set[int]) -> set[int]:
+    """Run every thread of this process on ``cores`` (none: leave them as they are); the
+    cores they ran on before, to pin them back with."""
+    if not cores:
+        return set()
+    before = os.sched_getaffinity(0)
+    try:
+        threads = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        threads = [0]
+    for tid in threads:
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(tid, cores)
+    return before
+
+
+def _child(cores: list[int], nice: int) -> None:
+    """In a TeX run: die with rnnsheets, run on ``cores`` (if given), and ``nice``: after
+    this process, which feeds the first document's TeX, on the cores they share."""
+    die_with_parent()
+    if cores:
+        os.sched_setaffinity(0, cores)
+    if nice:
+        os.nice(nice)
 
 
 def die_with_parent() -> None:

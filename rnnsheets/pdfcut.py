@@ -8,7 +8,8 @@ about the size of the same variant typeset on its own, in a few milliseconds.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import os
+import pickle
 
 import pikepdf
 
@@ -55,13 +56,10 @@ def spans(pdf: pikepdf.Pdf, count: int) -> list[tuple[int, int]]:
     return [(s, e - (e in fillers)) for s, e in zip(starts, ends)]
 
 
-def slice_pdf(pdf: bytes, count: int) -> Iterator[pikepdf.Pdf]:
-    """A new PDF holding the pages of each of the ``count`` variants of a combined PDF."""
-    source = open_pdf(pdf)
-    for first, last in spans(source, count):
-        cut = pikepdf.new()
-        cut.pages.extend(source.pages[first - 1:last])
-        yield cut
+def _pages(source: pikepdf.Pdf, first: int, last: int) -> pikepdf.Pdf:
+    cut = pikepdf.new()
+    cut.pages.extend(source.pages[first - 1:last])
+    return cut
 
 
 def stamp(cut: pikepdf.Pdf, md5: str, code: str) -> bytes:
@@ -73,3 +71,43 @@ def stamp(cut: pikepdf.Pdf, md5: str, code: str) -> bytes:
     cut.save(out, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def cut_all(pdf: bytes, md5: str, codes: list[str], parallel: bool = False) -> list[bytes]:
+    """Each variant's own PDF, stamped. ``parallel`` (the cores are otherwise idle): the
+    second half is cut in a forked child at the same time (qpdf holds the interpreter, so
+    threads would not help); if the child fails, its half is cut here after all."""
+    source = open_pdf(pdf)
+    ranges = list(zip(spans(source, len(codes)), codes, strict=True))
+
+    def cut(part) -> list[bytes]:
+        return [stamp(_pages(source, first, last), md5, code) for (first, last), code in part]
+
+    half = len(ranges) // 2
+    if not parallel or len(ranges) < MIN_PARALLEL or not hasattr(os, "fork"):
+        return cut(ranges)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the second half, sent back whole, then gone
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps(cut(ranges[half:]), protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(0)
+    os.close(write)
+    out = cut(ranges[:half])
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()
+    os.waitpid(pid, 0)
+    try:
+        rest = pickle.loads(sent)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        rest = []
+    if len(rest) != len(ranges) - half:
+        rest = cut(ranges[half:])
+    return out + rest
+
+
+#: Fewer variants than this are cut in one process (a fork costs more than it saves).
+MIN_PARALLEL = 16

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import jinja2
 
@@ -291,18 +291,47 @@ def exercise_views(variant: Variant) -> list[dict]:
     return out
 
 
+class _Views(Sequence):
+    """Each variant's template view, made when the template first reaches it: a document
+    rendered as a stream draws and solves its variants as it goes."""
+
+    def __init__(self, variants: Sequence[Variant]) -> None:
+        self._variants = variants
+        self._made: dict[int, dict] = {}
+
+    def __len__(self) -> int:
+        return len(self._variants)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i not in self._made:
+            v = self._variants[i]
+            self._made[i] = {"variant": v, "parts": exercise_views(v)}
+        return self._made[i]
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self[i] for i in range(len(self)))
+
+
+def render_stream(variants: Sequence[Variant], settings: dict, key: bool,
+                  lualatex: bool = False) -> Iterator[str]:
+    """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX,
+    in pieces as the template reaches them (each variant is used when its turn comes).
+    The last piece holds the document's last lines, which read back the whole file."""
+    sheet = settings["sheet"]
+    parts = _Views(variants)
+    return environment().get_template("sheet.tex.j2").generate(
+        key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
+        date=sheet["date"], decimals=sheet["decimals"], variants=parts,
+        lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()),
+        grid_columns=lambda: grid_columns(parts) if key and len(parts) > 1 else 1)
+
+
 def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> str:
     """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX."""
-    env = environment()
-    sheet = settings["sheet"]
-    parts = [{"variant": v, "parts": exercise_views(v)} for v in variants]
-
-    def render(lualatex: bool) -> str:
-        return env.get_template("sheet.tex.j2").render(
-            key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
-            date=sheet["date"], decimals=sheet["decimals"], variants=parts,
-            lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()),
-            grid_columns=grid_columns(parts) if key and len(parts) > 1 else 1)
-    source = render(lualatex=False)
+    source = "".join(render_stream(variants, settings, key))
     # Only a document with letters beyond Latin pays for LuaLaTeX and its fonts.
-    return render(lualatex=True) if needs_lualatex(source) else source
+    if needs_lualatex(source):
+        return "".join(render_stream(variants, settings, key, lualatex=True))
+    return source

@@ -23,3 +23,9 @@ def environment(flavour: str) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("rnnsheets.templates"))),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, **options)
+
+
+def tex_preamble() -> str:
+    """The preamble every pdfLaTeX worksheet and key begins with (``preamble.tex.j2``)."""
+    return environment("tex").get_template("preamble.tex.j2").render(lualatex=False,
+                                                                      lualatex_line="")

@@ -3,11 +3,11 @@ from the combined ones (one long pdflatex run is far cheaper than many short one
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +15,8 @@ import pikepdf
 from .. import layout
 from ..errors import BuildError
 from ..latex import ENGINES, TIMEOUT, compile_many, engine
-from ..pdfcut import open_pdf, slice_pdf, spans, stamp
+from ..pdfcut import cut_all, open_pdf, spans
+from ..render import needs_lualatex, render_stream
 from ..report import Report
 from ..userfiles import read_bytes, read_text
 from . import tex
@@ -25,29 +26,91 @@ MAX_PDF = 500_000_000
 
 NAME = "pdf"
 WAITS = True  # on TeX: other work can run meanwhile
-start = tex.start
+
+
+def start(job) -> None:
+    """Begin typesetting, in a thread of its own: TeX starts before anything else is made
+    (answers.json and the other formats are made while it runs)."""
+    if "pdf" not in job.cache:
+        job.cache["pdf"] = _Typesetting(job)
 
 
 def files(job) -> dict[str, bytes]:
     """The .tex sources and their PDFs (combined, and per variant for a class set)."""
+    start(job)
+    return job.cache["pdf"].result()
+
+
+class _Typesetting:
+    """Both documents streamed to TeX as they render, the key (the longer) first, so TeX
+    starts at once and drawing, rendering and typesetting overlap. A document that turns
+    out to need LuaLaTeX (letters beyond Latin) is rendered whole and typeset again."""
+
+    def __init__(self, job) -> None:
+        self.job, self.cancel, self.started = job, threading.Event(), threading.Event()
+        self.out: dict[str, bytes] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.started.wait()  # TeX runs before other threads compete for the interpreter
+
+    def _run(self) -> None:
+        job = self.job
+        try:
+            try:
+                self.out = _typeset(job, {name: _latin(render_stream(
+                    job.variants, job.settings, name == "key")) for name in ("key", "worksheet")},
+                    self.cancel, self.started, first_ahead=True)
+            except _NeedsLuaLaTeXError:
+                self.out = _typeset(job, {name: tex.source(job, name)
+                                          for name in tex.order(job)}, self.cancel)
+        except BaseException as e:  # noqa: BLE001  (raised again by result())
+            self.error = e
+        finally:
+            self.started.set()
+
+    def result(self) -> dict[str, bytes]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.out
+
+    def close(self) -> None:
+        """Stop TeX if the build stopped before its PDFs were wanted."""
+        self.cancel.set()
+        self.thread.join()
+
+
+class _NeedsLuaLaTeXError(Exception):
+    """A streamed document holds letters only LuaLaTeX prints."""
+
+
+def _latin(pieces):
+    for piece in pieces:
+        if needs_lualatex(piece):
+            raise _NeedsLuaLaTeXError
+        yield piece
+
+
+def _typeset(job, sources: dict, cancel: threading.Event,
+             started: threading.Event | None = None, first_ahead: bool = False
+             ) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     variants = job.variants
 
-    def source(name: str) -> str:  # rendered when its TeX run is about to start
-        text = tex.source(job, name)
-        out[f"{name}.tex"] = text.encode("utf-8")
-        return text
-
     def finished(name: str, built) -> None:  # cut one document while TeX runs the other
+        out[f"{name}.tex"] = built.source.encode("utf-8")
         out[f"{name}.pdf"] = built.pdf
         if len(variants) > 1:
             md5 = hashlib.md5(out[f"{name}.tex"]).hexdigest().upper()
-            for v, pages in zip(variants, slice_pdf(built.pdf, len(variants)), strict=True):
-                out[f"variants/{v.id}/{name}.pdf"] = stamp(pages, md5, v.code)
+            last = sum(n.endswith(".pdf") and "/" not in n for n in out) == len(sources)
+            cuts = cut_all(built.pdf, md5, [v.code for v in variants], parallel=last)
+            for v, cut in zip(variants, cuts, strict=True):
+                out[f"variants/{v.id}/{name}.pdf"] = cut
 
-    built = compile_many({name: functools.partial(source, name) for name in tex.order(job)},
-                         timeout=TIMEOUT + 0.2 * len(variants), progress=job.progress,
-                         finished=finished)
+    built = compile_many(sources, timeout=TIMEOUT + 0.2 * len(variants),
+                         progress=job.progress, finished=finished, first_ahead=first_ahead,
+                         cancel=cancel, started=started)
     out[layout.NAME] = layout.to_bytes({name: built[name].layout
                                         for name in ("worksheet", "key")})
     return out
