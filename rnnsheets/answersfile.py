@@ -54,20 +54,21 @@ def variant_json(v: Variant) -> dict:
     return out
 
 
-def document(seed: int, variants: Sequence[Variant], sheet: dict) -> dict:
-    """The content of answers.json."""
-    return {
-        "schema": SCHEMA,
-        "generator": f"rnnsheets {__version__}",
-        "seed": seed,
-        "sheet": {k: sheet[k] for k in SHEET_FIELDS},
-        "variants": [variant_json(v) for v in variants],
-    }
+def variant_text(v: Variant) -> str:
+    """A variant's entry in answers.json, as it stands there (indented)."""
+    return dumps(variant_json(v), 2)
 
 
-def to_bytes(seed: int, variants: Sequence[Variant], sheet: dict) -> bytes:
-    """answers.json as bytes: stable key order, UTF-8, one trailing newline."""
-    return (dumps(document(seed, variants, sheet)) + "\n").encode("utf-8")
+def to_bytes(seed: int, variants: Sequence[Variant], sheet: dict,
+             made: dict | None = None) -> bytes:
+    """answers.json as bytes: stable key order, UTF-8, one trailing newline. (``made``:
+    entries :func:`variant_text` made already, keyed by ("answers", index).)"""
+    made = made or {}
+    head = dumps({"schema": SCHEMA, "generator": f"rnnsheets {__version__}", "seed": seed,
+                  "sheet": {k: sheet[k] for k in SHEET_FIELDS}})
+    entries = ",\n".join("    " + (made.get(("answers", i)) or variant_text(variants[i]))
+                         for i in range(len(variants)))
+    return f'{head[:-2]},\n  "variants": [\n{entries}\n  ]\n}}\n'.encode()
 
 
 def dumps(value, indent: int = 0) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answersfile, layout, responses
+from . import answersfile, layout, responses, shards
 from .config import load_settings
 from .errors import InputError
 from .formats import Job, build
@@ -84,15 +84,16 @@ def _rebuild(spec: Rebuild, seed, config, overrides, variants, roster, shared) -
 
 
 class Drawn(Sequence):
-    """The request's variants, each drawn and solved (in order, in whichever thread first
-    asks): a build streams its first variants to TeX while the later ones are drawn."""
+    """The request's variants, each drawn and solved the first time it is asked for (in
+    whichever thread or forked process asks): a build streams its first variants to TeX
+    while later ones are drawn, and a big class set draws its halves side by side."""
 
     def __init__(self, req: Request, progress: Callable[[int], None] | None = None) -> None:
         self._req, self._progress = req, progress
         self._names = req.names or ("",) * len(req.variant_ids)
         self._plans = req.plans or (req.plan,) * len(req.variant_ids)
-        self._done: list[Variant] = []
-        self._drawing = False  # a thread is drawing the next variant
+        self._done: dict[int, Variant] = {}
+        self._drawing: set[int] = set()  # being drawn by some thread
         self._turn = threading.Condition()
 
     def __len__(self) -> int:
@@ -104,23 +105,23 @@ class Drawn(Sequence):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i %= len(self)
-        if i < len(self._done):
-            return self._done[i]
-        with self._turn:  # one thread draws the next variant, the others wait for it
-            while len(self._done) <= i:
-                if self._drawing:
+        if (done := self._done.get(i)) is not None:
+            return done
+        with self._turn:  # one thread draws a variant; any other that wants it waits
+            while i not in self._done:
+                if i in self._drawing:
                     self._turn.wait()
                     continue
-                self._drawing, n = True, len(self._done)
+                self._drawing.add(i)
                 self._turn.release()
                 try:
-                    v = draw_variant(self._req.seed, self._req.variant_ids[n],
-                                     self._req.settings, self._plans[n], self._names[n])
+                    v = draw_variant(self._req.seed, self._req.variant_ids[i],
+                                     self._req.settings, self._plans[i], self._names[i])
                 finally:
                     self._turn.acquire()
-                    self._drawing = False
+                    self._drawing.discard(i)
                     self._turn.notify_all()
-                self._done.append(v)
+                self._done[i] = v
                 if self._progress is not None:
                     self._progress(1)
         return self._done[i]
@@ -168,10 +169,14 @@ def build_files(req: Request, variants: list[Variant], formats: tuple[str, ...] 
     """answers.json, responses-template.csv and the files of each output format (pdf:
     the .tex sources, their PDFs, and for a class set each variant's own PDFs under
     ``variants/<id>/``)."""
-    job = Job(req.seed, req.settings, variants, progress)
+    # Only the LaTeX sources: each variant's pieces are made on two cores, then put
+    # together (with PDFs, the TeX runs keep both cores busy).
+    made = shards.pieces(variants, req.settings, progress) if formats == ("tex",) else None
+    job = Job(req.seed, req.settings, variants, progress, {"made": made} if made else {})
     files = build(job, formats, also=lambda: {
-        answersfile.NAME: answersfile.to_bytes(req.seed, variants, req.settings["sheet"]),
-        responses.TEMPLATE: responses.template(variants)})
+        answersfile.NAME: answersfile.to_bytes(req.seed, variants, req.settings["sheet"],
+                                               made),
+        responses.TEMPLATE: responses.template(variants, made)})
     return dict(sorted(files.items()))
 
 

@@ -215,9 +215,9 @@ def _small(cells: Sequence[Sequence[str]]) -> str:
     return r"\left(\begin{smallmatrix}" + body + r"\end{smallmatrix}\right)"
 
 
-def grid_columns(variants) -> int:
-    """2 where every answer of the grid fits half a line (as :func:`texmath.estimate`
-    guesses, in the grid's small type), else 1."""
+def grid_width(view: dict) -> float:
+    """How wide a variant's widest answer prints in the grid's small type (as
+    :func:`texmath.estimate` guesses), in points."""
     def width(v) -> float:
         if isinstance(v, list) and v and isinstance(v[0], list):
             return sum(max(texmath.estimate(numfmt.plain(r[j], 4)) for r in v) * 0.7 + 7
@@ -225,11 +225,17 @@ def grid_columns(variants) -> int:
         if isinstance(v, list):
             return sum(texmath.estimate(numfmt.plain(e, 4)) + 6 for e in v)
         return texmath.estimate(numfmt.plain(v, 4)) * 2
-    widest = max((width(a.value) for v in variants for part in v["parts"]
-                  for q in part["questions"] for a in q.answers), default=0)
-    return 2 if widest * 0.9 + 40 < 200 else 1
+    return max((width(a.value) for part in view["parts"] for q in part["questions"]
+                for a in q.answers), default=0)
 
 
+def grid_columns(widths) -> int:
+    """2 where every answer of the grid fits half a line (``widths``: each variant's
+    :func:`grid_width`), else 1."""
+    return 2 if max(widths, default=0) * 0.9 + 40 < 200 else 1
+
+
+@functools.lru_cache(maxsize=4096)  # most prompts are the same in every variant
 def rich(text: str) -> Tex:
     """A question's text: words and user text escaped, inline math kept (as $...$)."""
     return Tex("".join(f"${piece}$" if kind == "math" else breakable(piece)
@@ -314,24 +320,70 @@ class _Views(Sequence):
         return (self[i] for i in range(len(self)))
 
 
-def render_stream(variants: Sequence[Variant], settings: dict, key: bool,
-                  lualatex: bool = False) -> Iterator[str]:
-    """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX,
-    in pieces as the template reaches them (each variant is used when its turn comes).
-    The last piece holds the document's last lines, which read back the whole file."""
+#: Variants rendered as one block: a figure's TikZ source is written once per block (and
+#: referred to after that), so that blocks can be rendered apart and give the same text.
+BLOCK = 64
+
+
+def _context(settings: dict, key: bool) -> dict:
     sheet = settings["sheet"]
-    parts = _Views(variants)
-    return environment().get_template("sheet.tex.j2").generate(
-        key=key, figures=FirstSeen(), title=sheet["title"], course=sheet["course"],
-        date=sheet["date"], decimals=sheet["decimals"], variants=parts,
-        lualatex=lualatex, lualatex_line=Tex(scripts.LUALATEX.strip()),
-        grid_columns=lambda: grid_columns(parts) if key and len(parts) > 1 else 1)
+    return dict(key=key, title=sheet["title"], course=sheet["course"], date=sheet["date"],
+                decimals=sheet["decimals"])
 
 
-def render_document(variants: Sequence[Variant], settings: dict, key: bool) -> str:
+def variant_pieces(variants: Sequence[Variant], settings: dict, start: int,
+                   stop: int) -> dict[tuple[str, int], object]:
+    """What each variant from ``start`` to ``stop`` (whole blocks) adds to the documents:
+    its pages of the worksheet and of the key, its line of the answer grid and that
+    line's width, keyed by (what, index)."""
+    env, views, out = environment(), _Views(variants), {}
+    for key, name in ((False, "worksheet"), (True, "key")):
+        pages = _pages(views, settings, key, range(start, stop))
+        for i in range(start, stop):
+            out[(name, i)] = next(pages)
+    for i in range(start, stop):
+        out[("cell", i)] = Tex(env.get_template("gridcell.tex.j2").render(v=views[i]))
+        out[("width", i)] = grid_width(views[i])
+    return out
+
+
+def _pages(views: _Views, settings: dict, key: bool, indices: range,
+           made: dict | None = None) -> Iterator[Tex]:
+    template, context = environment().get_template("variant.tex.j2"), _context(settings, key)
+    name = "key" if key else "worksheet"
+    figures = FirstSeen()
+    for i in indices:
+        if i % BLOCK == 0:
+            figures = FirstSeen()
+        if made is not None and (name, i) in made:
+            yield made[(name, i)]
+            continue
+        yield Tex(template.render(v=views[i], index=i + 1, first=i == 0, figures=figures,
+                                  **context))
+
+
+def render_stream(variants: Sequence[Variant], settings: dict, key: bool,
+                  lualatex: bool = False, made: dict | None = None) -> Iterator[str]:
+    """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX,
+    in pieces as the template reaches them (each variant is used when its turn comes;
+    ``made``: pieces :func:`variant_pieces` made already). The last piece holds the
+    document's last lines, which read back the whole file."""
+    env, views, made = environment(), _Views(variants), made or {}
+    cells = (made.get(("cell", i)) or Tex(env.get_template("gridcell.tex.j2").render(
+        v=views[i])) for i in range(len(views)))
+    widths = (made[("width", i)] if ("width", i) in made else grid_width(views[i])
+              for i in range(len(views)))
+    return env.get_template("sheet.tex.j2").generate(
+        bodies=_pages(views, settings, key, range(len(views)), made), cells=cells,
+        count=len(views), grid_columns=lambda: grid_columns(widths), lualatex=lualatex,
+        lualatex_line=Tex(scripts.LUALATEX.strip()), **_context(settings, key))
+
+
+def render_document(variants: Sequence[Variant], settings: dict, key: bool,
+                    made: dict | None = None) -> str:
     """The worksheet (key=False) or the answer key (key=True) for the variants, as LaTeX."""
-    source = "".join(render_stream(variants, settings, key))
+    source = "".join(render_stream(variants, settings, key, made=made))
     # Only a document with letters beyond Latin pays for LuaLaTeX and its fonts.
     if needs_lualatex(source):
-        return "".join(render_stream(variants, settings, key, lualatex=True))
+        return "".join(render_stream(variants, settings, key, lualatex=True, made=made))
     return source

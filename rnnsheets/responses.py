@@ -67,12 +67,21 @@ def to_csv(rows: Sequence[Sequence[object]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def template(variants: Sequence[Variant]) -> bytes:
+def row_columns(variant: Variant) -> tuple[str, str, list[str]]:
+    """A variant's row of the template: its id, its name and the ids of its columns."""
+    return variant.id, variant.name, [c.id for c in columns(variant)]
+
+
+def template(variants: Sequence[Variant], made: dict | None = None) -> bytes:
     """responses-template.csv: id, name, then a column per answer entry (every variant's,
-    in sheet order), a row per variant with its id and name filled in."""
-    ids = list(dict.fromkeys(c.id for v in variants for c in columns(v)))
+    in sheet order), a row per variant with its id and name filled in. (``made``: rows
+    :func:`row_columns` made already, keyed by ("columns", index).)"""
+    made = made or {}
+    rows_of = [made.get(("columns", i)) or row_columns(variants[i])
+               for i in range(len(variants))]
+    ids = list(dict.fromkeys(c for _, _, cols in rows_of for c in cols))
     rows: list[list[object]] = [["id", "name", *ids]]
-    rows += [[text_cell(v.id), text_cell(v.name), *([""] * len(ids))] for v in variants]
+    rows += [[text_cell(vid), text_cell(name), *([""] * len(ids))] for vid, name, _ in rows_of]
     return to_csv(rows)
 
 

@@ -192,24 +192,24 @@ def _value_pieces(step, places: int) -> list[str]:
     return [step_value(step, places)]
 
 
+_NESTING = re.compile(r"\\begin\{|\\end\{|[{}]| = ")
+#: How each token changes the depth: ``\begin{`` opens an environment and its name's
+#: brace, ``\end{`` closes the environment and opens its name's brace.
+_DEPTH = {"\\begin{": 2, "\\end{": 0, "{": 1, "}": -1}
+
+
 def _members(expr: str) -> list[str]:
     """An expression's members between its top-level `` = `` signs (outside braces and
     environments), so that a chain too wide for a line can wrap before an ``=``."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(expr):
-        if expr.startswith(r"\begin{", i):
-            depth += 1
-        elif expr.startswith(r"\end{", i):
-            depth -= 1
-        elif expr[i] == "{":
-            depth += 1
-        elif expr[i] == "}":
-            depth -= 1
-        elif expr.startswith(" = ", i) and depth == 0:
-            out.append(expr[start:i])
-            start = i + 3
-            i += 2
-        i += 1
+    out, depth, start = [], 0, 0
+    for m in _NESTING.finditer(expr):
+        token = m.group()
+        if token == " = ":
+            if depth == 0:
+                out.append(expr[start:m.start()])
+                start = m.end()
+        else:
+            depth += _DEPTH[token]
     return [*out, expr[start:]]
 
 

@@ -19,7 +19,8 @@ def start(job) -> None:
     """Begin the key's render on the second core (a class set), so that it overlaps with
     whatever the caller does next (answers.json, the worksheet, the questions)."""
     if "tex-key" not in job.cache:
-        job.cache["tex-key"] = _KeyInAnotherProcess(job.variants, job.settings)
+        job.cache["tex-key"] = _KeyInAnotherProcess(job.variants, job.settings,
+                                                    job.cache.get("made"))
 
 
 def order(job) -> tuple[str, str]:
@@ -35,7 +36,8 @@ def source(job, name: str) -> str:
     if name not in done:
         start(job)
         if name == "worksheet":
-            done[name] = render_document(job.variants, job.settings, key=False)
+            done[name] = render_document(job.variants, job.settings, key=False,
+                                         made=job.cache.get("made"))
         else:
             key = job.cache["tex-key"]
             try:
@@ -71,17 +73,20 @@ class _KeyInAnotherProcess:
     """Renders the key in a forked child while this process goes on.
 
     The child is forked with the variants already in memory, so only the finished
-    text travels back. Small builds, and systems without fork, render in-process.
+    text travels back. Small builds, builds whose pieces are made already (``made``, see
+    :mod:`rnnsheets.shards`) and systems without fork render in-process.
     """
 
     MIN_VARIANTS = 64
     _job: tuple | None = None
 
-    def __init__(self, variants: list[Variant], settings: dict) -> None:
-        self.args = (variants, settings)
+    def __init__(self, variants: list[Variant], settings: dict, made: dict | None = None
+                 ) -> None:
+        self.args, self.made = (variants, settings), made
         self.pool = None
         self.future = None
-        if len(variants) >= self.MIN_VARIANTS and "fork" in mp.get_all_start_methods():
+        if made is None and len(variants) >= self.MIN_VARIANTS \
+                and "fork" in mp.get_all_start_methods():
             _KeyInAnotherProcess._job = self.args
             # a killed build must not leave its renderer behind, blocked on a full pipe
             self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"),
@@ -96,7 +101,7 @@ class _KeyInAnotherProcess:
     def result(self) -> str:
         if self.future is not None:
             return self.future.result()
-        return render_document(*self.args, key=True)
+        return render_document(*self.args, key=True, made=self.made)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -1,0 +1,67 @@
+"""A big class set without TeX, made on two cores.
+
+What each variant adds to the outputs (its pages of the worksheet and of the key, its
+line of the key's answer grid, its answers.json entry and its response columns) does
+not depend on the others, so the variants are taken in blocks (``render.BLOCK``) and
+the second half of the blocks is drawn, solved and rendered in a forked child while this
+process does the first; the pieces come back as text. The documents are put together
+from the pieces exactly as from a render in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable, Sequence
+
+from . import answersfile, responses
+from .render import BLOCK, variant_pieces
+from .sheet import Variant
+
+#: Fewer variants than this are made in one process (a fork costs more than it saves).
+MIN_VARIANTS = 2 * BLOCK
+#: The share of the blocks made here (measured: putting 1000 variants' outputs together
+#: and writing them takes about a tenth of making them).
+SHARE = 0.45
+
+
+def pieces(variants: Sequence[Variant], settings: dict,
+           progress: Callable[[int], None] | None = None) -> dict | None:
+    """Every variant's pieces, keyed by (what, index), made on two cores; None where that
+    would not pay (a small class set, or no fork on this system)."""
+    n = len(variants)
+    if n < MIN_VARIANTS or not hasattr(os, "fork"):
+        return None
+    # Whole blocks, a little under half here: this process then puts the outputs together.
+    half = max(1, round(-(-n // BLOCK) * SHARE)) * BLOCK
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its half, sent back as text, then gone
+        try:
+            os.close(read)
+            made = _make(variants, settings, half, n)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(0)
+    os.close(write)
+    made = _make(variants, settings, 0, half)
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()
+    os.waitpid(pid, 0)
+    try:
+        theirs = pickle.loads(sent)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        theirs = _make(variants, settings, half, n)  # the child failed: its half here
+    else:
+        if progress is not None:
+            progress(n - half)
+    return {**made, **theirs}
+
+
+def _make(variants: Sequence[Variant], settings: dict, start: int, stop: int) -> dict:
+    made = variant_pieces(variants, settings, start, stop)
+    for i in range(start, stop):
+        made[("answers", i)] = answersfile.variant_text(variants[i])
+        made[("columns", i)] = responses.row_columns(variants[i])
+    return made
