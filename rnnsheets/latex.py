@@ -8,14 +8,11 @@ id, so the same source gives the same PDF bytes on the same TeX Live.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import functools
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -25,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .forked import die_with_parent
 from .layout import Layout, read_log
 from .output import remove_stale
 from .scripts import LUALATEX, PACKAGES
@@ -437,16 +435,6 @@ def _child(cores: list[int], nice: int) -> None:
         os.sched_setaffinity(0, cores)
     if nice:
         os.nice(nice)
-
-
-def die_with_parent() -> None:
-    """In a child process (TeX, a renderer): be killed when rnnsheets dies, even by
-    SIGKILL (Linux)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # elsewhere TeX still stops at its timeout
 
 
 def _follow(proc: subprocess.Popen, progress: Callable[[int], None] | None) -> None:

@@ -8,10 +8,10 @@ about the size of the same variant typeset on its own, in a few milliseconds.
 from __future__ import annotations
 
 import io
-import os
-import pickle
 
 import pikepdf
+
+from .forked import side_by_side
 
 #: What a cut PDF records: the MD5 of the .tex its pages were typeset from, and its variant.
 KEYWORDS = "rnnsheets-source-md5 {md5} variant {code}"
@@ -83,30 +83,11 @@ def cut_all(pdf: bytes, md5: str, codes: list[str], parallel: bool = False) -> l
     def cut(part) -> list[bytes]:
         return [stamp(_pages(source, first, last), md5, code) for (first, last), code in part]
 
-    half = len(ranges) // 2
-    if not parallel or len(ranges) < MIN_PARALLEL or not hasattr(os, "fork"):
+    if not parallel or len(ranges) < MIN_PARALLEL:
         return cut(ranges)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: the second half, sent back whole, then gone
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(pickle.dumps(cut(ranges[half:]), protocol=pickle.HIGHEST_PROTOCOL))
-        finally:
-            os._exit(0)
-    os.close(write)
-    out = cut(ranges[:half])
-    with os.fdopen(read, "rb") as pipe:
-        sent = pipe.read()
-    os.waitpid(pid, 0)
-    try:
-        rest = pickle.loads(sent)
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        rest = []
-    if len(rest) != len(ranges) - half:
-        rest = cut(ranges[half:])
-    return out + rest
+    half = len(ranges) // 2
+    first, second, _ = side_by_side(lambda: cut(ranges[:half]), lambda: cut(ranges[half:]))
+    return first + second
 
 
 #: Fewer variants than this are cut in one process (a fork costs more than it saves).

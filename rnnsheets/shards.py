@@ -10,11 +10,10 @@ from the pieces exactly as from a render in one process.
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Sequence
 
 from . import answersfile, responses
+from .forked import side_by_side
 from .render import BLOCK, variant_pieces
 from .sheet import Variant
 
@@ -28,34 +27,16 @@ SHARE = 0.45
 def pieces(variants: Sequence[Variant], settings: dict,
            progress: Callable[[int], None] | None = None) -> dict | None:
     """Every variant's pieces, keyed by (what, index), made on two cores; None where that
-    would not pay (a small class set, or no fork on this system)."""
+    would not pay (a small class set)."""
     n = len(variants)
-    if n < MIN_VARIANTS or not hasattr(os, "fork"):
+    if n < MIN_VARIANTS:
         return None
     # Whole blocks, a little under half here: this process then puts the outputs together.
     half = max(1, round(-(-n // BLOCK) * SHARE)) * BLOCK
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its half, sent back as text, then gone
-        try:
-            os.close(read)
-            made = _make(variants, settings, half, n)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
-        finally:
-            os._exit(0)
-    os.close(write)
-    made = _make(variants, settings, 0, half)
-    with os.fdopen(read, "rb") as pipe:
-        sent = pipe.read()
-    os.waitpid(pid, 0)
-    try:
-        theirs = pickle.loads(sent)
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        theirs = _make(variants, settings, half, n)  # the child failed: its half here
-    else:
-        if progress is not None:
-            progress(n - half)
+    made, theirs, forked = side_by_side(lambda: _make(variants, settings, 0, half),
+                                        lambda: _make(variants, settings, half, n))
+    if forked and progress is not None:
+        progress(n - half)  # the child's draws
     return {**made, **theirs}
 
 

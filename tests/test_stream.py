@@ -17,6 +17,7 @@ import pytest
 
 from rnnsheets import latex
 from rnnsheets.errors import BuildError
+from rnnsheets.forked import side_by_side
 from rnnsheets.generate import draw_all, make_request
 from rnnsheets.launch import typesets
 from rnnsheets.sheet import draw_variant
@@ -138,3 +139,14 @@ def test_variants_drawn_from_many_threads_are_the_variants_drawn_in_turn():
         assert v == draw_variant(8, str(i + 1), req.settings, None, "")
         assert all(v is (g[i] if k % 2 == 0 else g[len(drawn) - 1 - i])
                    for k, g in got.items())
+
+
+def test_work_split_with_a_forked_child_comes_back_or_is_done_here():
+    me = os.getpid()
+    assert side_by_side(lambda: os.getpid(), lambda: os.getpid() != me) == (me, True, True)
+
+    def fails_in_the_child():
+        if os.getpid() != me:
+            raise RuntimeError("the child fails")
+        return "done here"
+    assert side_by_side(lambda: 1, fails_in_the_child) == (1, "done here", False)

@@ -6,7 +6,7 @@ import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..latex import die_with_parent
+from ..forked import die_with_parent
 from ..render import render_document
 from ..report import Report
 from ..sheet import Variant
