@@ -108,7 +108,7 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
         readers = []
         # The first document has a core of its own; the others, and this process, share
         # the rest (left to the scheduler, three busy processes on two cores slow all).
-        cores = _cores() if first_ahead and len(sources) > 1 else []
+        cores = _cores(len(sources)) if first_ahead and len(sources) > 1 else []
         mine, first = _pin(cores[1:]), next(iter(sources))
         try:
             for n, (name, source) in enumerate(sources.items()):
@@ -253,7 +253,7 @@ def warm(preamble: Callable[[], str], names: tuple[str, ...] = ("key", "workshee
     if shutil.which("pdflatex") is None:
         return
     folder = _folder()
-    env, cores = tex_environment(), _cores()
+    env, cores = tex_environment(), _cores(len(names))
     procs = {name: _start(Path(folder.name), name, None, cores, n, env)
              for n, name in enumerate(names)}
     _warm = _Warm(folder, procs)
@@ -402,13 +402,15 @@ def _open_pipe(path: Path, proc: subprocess.Popen, stopped=lambda: False) -> int
     return None
 
 
-def _cores() -> list[int]:
-    """The cores this process may run on (none known: no pinning)."""
+def _cores(runs: int) -> list[int]:
+    """The cores to share out between ``runs`` TeX runs and this process: those it may run
+    on, where they are too few for one each and there are at least two (else none: the
+    scheduler has room for all)."""
     try:
         cores = sorted(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return []
-    return cores if len(cores) > 1 else []
+    return cores if 1 < len(cores) <= runs else []
 
 
 def _pin(cores: list[int] | set[int]) -> set[int]:

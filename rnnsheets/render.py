@@ -322,7 +322,7 @@ class _Views(Sequence):
 
 #: Variants rendered as one block: a figure's TikZ source is written once per block (and
 #: referred to after that), so that blocks can be rendered apart and give the same text.
-BLOCK = 64
+BLOCK = 32
 
 
 def _context(settings: dict, key: bool) -> dict:

@@ -150,3 +150,15 @@ def test_work_split_with_a_forked_child_comes_back_or_is_done_here():
             raise RuntimeError("the child fails")
         return "done here"
     assert side_by_side(lambda: 1, fails_in_the_child) == (1, "done here", False)
+
+
+@pytest.mark.parametrize(("allowed", "expected"), [
+    ({0, 1}, [0, 1]),  # two runs and this process on two cores: shared out
+    ({2, 5}, [2, 5]),
+    ({0, 1, 2, 3}, []),  # room for all: left to the scheduler
+    ({0}, []),
+])
+def test_cores_are_shared_out_only_where_the_runs_outnumber_them(monkeypatch, allowed,
+                                                                 expected):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: allowed)
+    assert latex._cores(2) == expected
