@@ -80,7 +80,10 @@ def dumps(value, indent: int = 0) -> str:
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):
         items = [f"{pad}  {dumps(v, indent + 1)}" for v in value]
         return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
+    return _leaf(value)
+
+
+_leaf = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every leaf
 
 
 def load(folder: Path) -> dict:

@@ -80,11 +80,21 @@ def to_plain(value):
     return value
 
 
+_PLAIN = frozenset({int, float, str, bool, type(None)})
+
+
 def encode(value):
     """JSON-ready form: a Fraction is an int, a decimal that reads back exactly, or "p/q".
 
     Floats stay floats at full precision. Containers are encoded recursively.
     """
+    kind = type(value)  # the common cases first, without isinstance's walk
+    if kind is Fraction:
+        return _encode_fraction(value)
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind in _PLAIN:
+        return value
     if isinstance(value, Fraction):
         return _encode_fraction(value)
     if isinstance(value, dict):
