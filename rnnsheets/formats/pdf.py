@@ -136,13 +136,14 @@ class _Pages:
 
     def __init__(self, data: bytes) -> None:
         self.data, self.pdf, self._text = data, open_pdf(data), None
+        self._programs: dict[tuple[int, int], str] = {}  # a font's digest, by its object
 
     def __len__(self) -> int:
         return len(self.pdf.pages)
 
     def key(self, n: int) -> tuple:
         page = self.pdf.pages[n].obj
-        return _annotations(page), _content(page), _fonts(page)
+        return _annotations(page), _content(page), _fonts(page, self._programs)
 
     def text(self, n: int) -> str:
         if self._text is None:
@@ -184,20 +185,32 @@ def _annotations(page) -> int:
     return len(page.get("/Annots", []))
 
 
-def _fonts(page) -> list[tuple[str, str]]:
-    """Each font of a page with a digest of its embedded program (glyphs can be swapped)."""
+def _fonts(page, programs: dict[tuple[int, int], str]) -> list[tuple[str, str]]:
+    """Each font of a page with a digest of its embedded program (glyphs can be swapped).
+    A combined PDF's pages share their fonts: each program is read and digested once per
+    PDF (``programs``, by object), not once per page."""
     out = []
     fonts = page.get("/Resources", {}).get("/Font", {})
     for key in sorted(fonts.keys()):
         font = fonts[key]
-        descriptor = font.get("/FontDescriptor")
-        program = b""
-        if descriptor is not None:
-            for name in ("/FontFile", "/FontFile2", "/FontFile3"):
-                if name in descriptor:
-                    program = descriptor[name].read_bytes()
-        out.append((str(font.get("/BaseFont")), hashlib.md5(program).hexdigest()))
+        ref = font.objgen
+        digest = programs.get(ref) if ref != (0, 0) else None
+        if digest is None:
+            digest = _program_digest(font)
+            if ref != (0, 0):  # a direct object has no identity to cache it by
+                programs[ref] = digest
+        out.append((str(font.get("/BaseFont")), digest))
     return out
+
+
+def _program_digest(font) -> str:
+    descriptor = font.get("/FontDescriptor")
+    program = b""
+    if descriptor is not None:
+        for name in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if name in descriptor:
+                program = descriptor[name].read_bytes()
+    return hashlib.md5(program).hexdigest()
 
 
 _KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)")
