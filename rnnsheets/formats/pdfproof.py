@@ -1,0 +1,413 @@
+"""What ``check`` typesets again to prove a build's PDFs, and how it compares the pages.
+
+A small build is typeset again whole and compared page for page, byte for byte. A class
+set is sampled: its first and last variants and one chosen at random (``secrets``, so
+no build can know which) are typeset in a document of their own, made of the .tex's
+preamble and those variants' whole source, as the template writes them (each on a
+fresh sheet, the key's answer grid after them). Typesetting a 100-variant key again
+alone takes seconds; a sample takes as long as a small build.
+
+A variant typeset in another document uses other font subsets and may number its fonts
+and figures differently, so sampled pages are compared as :class:`Normal` reads them:
+each string shown as the glyph names and widths it draws, each font by its name, each
+figure and graphics state by a digest of what it holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from ..errors import BuildError
+from ..latex import Built, die_with_parent, engine, executable, first_error, tex_environment
+from ..layout import Layout, read_log
+from ..output import remove_stale
+from ..scripts import PACKAGES
+
+#: Builds of at most this many variants are typeset again whole.
+SAMPLE_ABOVE = 3
+
+_START = re.compile(r"\\pdfdest name\{rnnsheets-variant-start-(\d+)\} xyz\\relax")
+_END = re.compile(r"\\immediate\\write16\{rnnsheets-variant-end (\d+)\}")
+_FIRST = "\\setcounter{variantfirst}{\\value{page}}"
+_NEWSHEET = "\\newsheet"
+_BEGIN = "\\begin{document}"
+
+
+def variant_count(source: str) -> int:
+    """How many variants a .tex marks (0: none marked)."""
+    return len(_START.findall(source))
+
+
+def picks(count: int) -> list[int]:
+    """The variants a sample holds: the first, the last and one between them at random."""
+    if count <= 2:
+        return list(range(1, count + 1))
+    return [1, 2 + secrets.randbelow(count - 2), count]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A document of some variants of a .tex: its source, and for each of its lines the
+    line of the .tex it was copied from (to name lines in messages as the .tex has them)."""
+
+    source: str
+    variants: tuple[int, ...]  # which (1-based, in document order)
+    count: int  # of how many the .tex holds
+    lines: tuple[int, ...]
+
+    def line(self, n: int) -> int:
+        """The .tex line of the sample's line ``n`` (1-based)."""
+        return self.lines[n - 1] if 0 < n <= len(self.lines) else n
+
+
+def sample(source: str, numbers: list[int]) -> Sample | None:
+    """The preamble, the variants ``numbers`` and what follows the last variant (the key's
+    answer grid), or None where the .tex is not laid out as the template writes it (its
+    variants must follow one another, each after ``\\newsheet``, between their marks)."""
+    lines = source.split("\n")
+    try:
+        begin = lines.index(_BEGIN)
+    except ValueError:
+        return None
+    starts: dict[int, int] = {}  # variant -> its first line (the \setcounter before its mark)
+    ends: dict[int, int] = {}  # variant -> its last line (its end mark)
+    for i, text in enumerate(lines):
+        if (m := _START.fullmatch(text)) and i and lines[i - 1] == _FIRST:
+            starts.setdefault(int(m.group(1)), i - 1)
+        elif m := _END.fullmatch(text):
+            ends.setdefault(int(m.group(1)), i)
+    count = variant_count(source)
+    if (not count or sorted(starts) != list(range(1, count + 1)) or sorted(ends) != sorted(starts)
+            or starts[1] != begin + 1
+            or any(lines[starts[n] - 1] != _NEWSHEET or ends[n - 1] != starts[n] - 2
+                   for n in range(2, count + 1))
+            or any(not starts[n] < ends[n] for n in starts)):
+        return None
+    keep = list(range(begin + 1))
+    for k, n in enumerate(numbers):
+        if k:
+            keep.append(starts[n] - 1)  # \newsheet
+        keep += range(starts[n], ends[n] + 1)
+    keep += range(ends[count] + 1, len(lines))
+    return Sample("\n".join(lines[i] for i in keep), tuple(numbers), count,
+                  tuple(i + 1 for i in keep))
+
+
+class Typesetting:
+    """TeX runs started now and collected later: check starts them before its other work,
+    so that TeX uses the time Python spends on answers.json and the .tex files.
+
+    Processes, not a thread around ``latex.compile_many``: the .tex check forks the key's
+    renderer meanwhile (a fork beside a running thread can inherit a held lock), and a
+    started process can be stopped when check ends early. Same engine, flags and
+    environment as a build's run, so the same source gives the same PDF.
+    """
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        tmp_root = Path(tempfile.gettempdir())
+        remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")  # what killed runs left
+        self.folder = Path(tempfile.mkdtemp(prefix=f"tex.rnnsheets-{os.getpid()}-",
+                                            dir=tmp_root))
+        self.started = time.monotonic()
+        self.procs: dict[str, subprocess.Popen] = {}
+        env = tex_environment()
+        try:
+            for name, source in sources.items():
+                (self.folder / f"{name}.tex").write_text(source, encoding="utf-8")
+                self.procs[name] = subprocess.Popen(
+                    [executable(engine(source)), "-no-shell-escape", "-halt-on-error",
+                     "-interaction=nonstopmode", "-file-line-error", f"{name}.tex"],
+                    cwd=self.folder, env=env, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True, preexec_fn=die_with_parent)
+        except BaseException:
+            self.close()
+            raise
+
+    def wait(self, timeout: float) -> dict[str, Built]:
+        """Each document's PDF and layout, once TeX is done (BuildError if it fails)."""
+        built = {}
+        for name, proc in self.procs.items():
+            try:
+                proc.wait(max(0.0, self.started + timeout - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise BuildError(f"{name}.tex: TeX did not finish within {timeout:.0f} s "
+                                 "(stopped)") from None
+            pdf, log = self.folder / f"{name}.pdf", self.folder / f"{name}.log"
+            if proc.returncode != 0 or not pdf.exists():
+                error = first_error(self.folder, name)
+                if "fontspec Error" in error:
+                    error += f" (Debian/Ubuntu: sudo apt-get install {PACKAGES})"
+                raise BuildError(f"{name}.tex: LaTeX failed: {error}")
+            built[name] = Built(pdf.read_bytes(),
+                                read_log(log.read_text(encoding="utf-8", errors="replace")))
+        return built
+
+    def close(self) -> None:
+        """Stop what still runs and remove the folder."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, 9)
+                except (ProcessLookupError, PermissionError):
+                    proc.kill()
+                proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def relocate(found: Layout, sample: Sample, pages: list[tuple[tuple[int, int], int]]) -> Layout:
+    """A sample's layout findings as the build has them: on the build's pages (``pages``:
+    each of the sample's runs of pages, with the build page its first one is), at the
+    .tex's lines."""
+    def page(n: int) -> int:
+        for (first, last), there in pages:
+            if first <= n <= last:
+                return there + n - first
+        return n
+
+    return Layout(tuple(type(o)(page(o.page), o.variant, o.points, sample.line(o.line), o.what)
+                        for o in found.overfull),
+                  found.shrunk,
+                  tuple(type(m)(page(m.page), m.variant, m.char, m.font) for m in found.missing))
+
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_SHOW = frozenset(("Tj", "TJ", "'", '"'))
+#: Operators naming a resource, with the resource category they name.
+_NAMED = {"Do": "/XObject", "gs": "/ExtGState", "cs": "/ColorSpace", "CS": "/ColorSpace",
+          "sh": "/Shading", "scn": "/Pattern", "SCN": "/Pattern", "BDC": "/Properties",
+          "DP": "/Properties"}
+_KINDS = ("/Font", *dict.fromkeys(_NAMED.values()))
+#: A content stream's tokens (PDF's lexical rules): a string without nesting, a
+#: dictionary's brackets, a hex string, an array's or procedure's bracket, a name, any
+#: other run of regular characters (numbers, operators), else one character alone (a
+#: parenthesis no string accounts for, a comment's sign), so that nothing is skipped.
+_TOKEN = re.compile(rb"\((?:[^()\\]|\\.)*\)|<<|>>|<[^<>]*>|[\[\]{}]"
+                    rb"|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*|[^\x00\t\n\x0c\r ()<>\[\]{}/%]+"
+                    rb"|[^\x00\t\n\x0c\r ]", re.S)
+
+
+def _boxes(page) -> bytes:
+    return repr([str(page.get(k)) for k in ("/MediaBox", "/CropBox", "/Rotate")]).encode()
+
+
+def _stream(page) -> bytes:
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(c.read_bytes() for c in contents)
+    return contents.read_bytes()
+
+
+class _Font:
+    """How a font draws each code: its name (no subset tag) with each code's glyph name
+    and width, so that two subsets of one font read alike where they draw alike."""
+
+    def __init__(self, font) -> None:
+        base = str(font.get("/BaseFont", "/?"))[1:]
+        self.name = _SUBSET.sub("", base)
+        self.wide = font.get("/Subtype") == "/Type0"  # two-byte codes (LuaTeX's fonts)
+        names: dict[int, str] = {}
+        encoding = font.get("/Encoding")
+        if isinstance(encoding, pikepdf.Dictionary):
+            code = 0
+            for item in encoding.get("/Differences", []):
+                if isinstance(item, int):
+                    code = item
+                else:
+                    names[code] = str(item)[1:]
+                    code += 1
+        widths = [str(w) for w in font.get("/Widths", [])]
+        first = int(font.get("/FirstChar", 0))
+        width = [widths[c - first] if 0 <= c - first < len(widths) else "0" for c in range(256)]
+        self.glyphs = [f"{names.get(c, c)}:{width[c]}" for c in range(256)]
+        #: The codes it shows: those its encoding names (TeX names each glyph of a
+        #: subset, and writes the width of every code between the first and last), else
+        #: those with a width.
+        self.defined = sorted(names) or [c for c in range(256) if width[c] not in ("0", "0.0")]
+
+    def shows(self, data: bytes) -> str:
+        if self.wide:
+            return data.hex()
+        return " ".join(self.glyphs[c] for c in data)
+
+
+class Normal:
+    """A PDF's pages as check compares pages typeset in another document: what each draws,
+    with the names its resources go by set aside. Fonts, figures and other resources are
+    read once per object."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self._fonts: dict[tuple[int, int], _Font] = {}
+        self._digests: dict[tuple[int, int], str] = {}
+
+    def page(self, n: int) -> bytes:
+        """Page ``n`` (0-based): its boxes and its content, normalised."""
+        page = self.pdf.pages[n].obj
+        return _boxes(page) + b"\n" + self._content(page, page.get("/Resources") or {})
+
+    def same(self, n: int, fresh: Normal, k: int) -> bool:
+        """Whether page ``n`` draws what page ``k`` of ``fresh`` (a fresh typesetting)
+        draws. Mostly the two content streams are the same token for token but for the
+        names of fonts and figures: then only what each pair of names stands for is
+        compared (each code the fresh font shows, each figure's content). Else both pages
+        are read whole (:meth:`page`)."""
+        mine, theirs = self.pdf.pages[n].obj, fresh.pdf.pages[k].obj
+        if _boxes(mine) != _boxes(theirs):
+            return False
+        a, b = _TOKEN.findall(_stream(mine)), _TOKEN.findall(_stream(theirs))
+        if len(a) == len(b):
+            pairs = set()
+            if a != b:
+                pairs = {(x, y) for x, y in zip(a, b) if x != y}
+            if all(x[:1] == y[:1] == b"/" for x, y in pairs):
+                # a name seen on both sides may stand for different things in each
+                both = {x for x in set(a) & set(b) if x[:1] == b"/"}
+                if self._same_names(mine, fresh, theirs, pairs | {(x, x) for x in both}):
+                    return True
+        return self.page(n) == fresh.page(k)
+
+    def _same_names(self, mine, fresh: Normal, theirs, pairs) -> bool:
+        res_a, res_b = mine.get("/Resources") or {}, theirs.get("/Resources") or {}
+        kinds = [(kind, res_a.get(kind) or {}, res_b.get(kind) or {}) for kind in _KINDS]
+        for x, y in pairs:
+            if b"#" in x + y:  # an escaped name: read whole instead
+                return False
+            name_a, name_b = x.decode("latin-1"), y.decode("latin-1")
+            named = False
+            for kind, a, b in kinds:
+                if (name_a in a) != (name_b in b):
+                    return False
+                if name_a not in a:
+                    continue
+                named = True
+                if kind == "/Font":
+                    fa, fb = self._font(a[name_a]), fresh._font(b[name_b])
+                    if fa.name != fb.name or fa.wide != fb.wide or any(
+                            fa.glyphs[c] != fb.glyphs[c] for c in fb.defined):
+                        return False
+                elif kind == "/XObject":
+                    if (self._xobject(a[name_a], res_a, 0)
+                            != fresh._xobject(b[name_b], res_b, 0)):
+                        return False
+                elif self._digest(a[name_a], 0) != fresh._digest(b[name_b], 0):
+                    return False
+            if not named and x != y:
+                return False
+        return True
+
+    def _font(self, font) -> _Font:
+        ref = font.objgen
+        if ref == (0, 0):
+            return _Font(font)
+        if ref not in self._fonts:
+            self._fonts[ref] = _Font(font)
+        return self._fonts[ref]
+
+    def _content(self, obj, resources, depth: int = 0) -> bytes:
+        """A page's or form's content stream with every resource name replaced by what it
+        names and every shown string by the glyphs it draws."""
+        fonts = resources.get("/Font") or {}
+        font, saved, out = None, [], []
+        for inst in pikepdf.parse_content_stream(obj):
+            if isinstance(inst, pikepdf.ContentStreamInlineImage):
+                out.append(inst)
+                continue
+            op, args, changed = str(inst.operator), inst.operands, True
+            if op in _SHOW and font is not None and args:
+                if op == "TJ":
+                    args[0] = pikepdf.Array([pikepdf.String(font.shows(bytes(x)))
+                                             if isinstance(x, pikepdf.String) else x
+                                             for x in args[0]])
+                else:
+                    args[-1] = pikepdf.String(font.shows(bytes(args[-1])))
+            elif op == "Tf" and args:
+                found = fonts.get(args[0]) if isinstance(args[0], pikepdf.Name) else None
+                font = self._font(found) if found is not None else None
+                args = [pikepdf.Name("/" + re.sub(r"[^A-Za-z0-9.+-]", "_", font.name)
+                                     if font else "/missing"), *args[1:]]
+            elif op in _NAMED and args and isinstance(args[-1], pikepdf.Name):
+                named = (resources.get(_NAMED[op]) or {}).get(args[-1])
+                if named is not None:  # else a device colour space, or nothing: as it is
+                    digest = (self._xobject(named, resources, depth) if op == "Do"
+                              else self._digest(named, depth))
+                    args = [*args[:-1], pikepdf.Name("/" + digest)]
+                else:
+                    changed = False
+            else:
+                changed = False
+                if op == "q":
+                    saved.append(font)
+                elif op == "Q" and saved:
+                    font = saved.pop()
+            out.append(pikepdf.ContentStreamInstruction(args, inst.operator) if changed
+                       else inst)
+        return pikepdf.unparse_content_stream(out)
+
+    def _xobject(self, x, resources, depth: int) -> str:
+        ref = x.objgen
+        if ref != (0, 0) and ref in self._digests:
+            return self._digests[ref]
+        if depth > 16:
+            return "deep"
+        if x.get("/Subtype") == "/Form":
+            body = self._content(x, x.get("/Resources") or resources, depth + 1)
+            digest = hashlib.md5(body + self._canon(x.get("/BBox")).encode()
+                                 + self._canon(x.get("/Matrix")).encode()).hexdigest()
+        else:
+            digest = self._digest(x, depth)
+        if ref != (0, 0):
+            self._digests[ref] = digest
+        return digest
+
+    def _digest(self, obj, depth: int) -> str:
+        ref = obj.objgen
+        if ref != (0, 0) and ref in self._digests:
+            return self._digests[ref]
+        digest = hashlib.md5(self._canon(obj, depth + 1).encode()).hexdigest()
+        if ref != (0, 0):
+            self._digests[ref] = digest
+        return digest
+
+    def _canon(self, obj, depth: int = 0) -> str:
+        """An object as text that two documents write alike when they hold alike: streams
+        by a digest of their decoded data, references followed."""
+        if obj is None:
+            return "null"
+        if depth > 16:
+            return "deep"
+        if isinstance(obj, pikepdf.Stream):
+            if "/Resources" in obj:  # a form or a tiling pattern: content with names
+                data = self._content(obj, obj.get("/Resources") or {}, depth + 1)
+            else:
+                try:
+                    data = obj.read_bytes()
+                except pikepdf.PdfError:  # a filter qpdf does not decode (an image)
+                    data = obj.read_raw_bytes()
+            rest = sorted((k, v) for k, v in obj.stream_dict.items()
+                          if k not in ("/Length", "/Filter", "/DecodeParms", "/Resources"))
+            return ("stream<<" + " ".join(f"{k} {self._canon(v, depth + 1)}" for k, v in rest)
+                    + ">>" + hashlib.md5(data).hexdigest())
+        if isinstance(obj, pikepdf.Dictionary):
+            if obj.get("/Type") == "/Font":
+                return "font " + self._font(obj).name
+            return "<<" + " ".join(f"{k} {self._canon(obj[k], depth + 1)}"
+                                   for k in sorted(obj.keys())) + ">>"
+        if isinstance(obj, pikepdf.Array):
+            return "[" + " ".join(self._canon(x, depth + 1) for x in obj) + "]"
+        if isinstance(obj, pikepdf.String):
+            return "<" + bytes(obj).hex() + ">"
+        return str(obj)
