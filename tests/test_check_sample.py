@@ -138,6 +138,53 @@ def test_a_doctored_answer_grid_fails(copy):
     assert f"MISMATCH: key.pdf: page {last} (the answer grid) differs from a fresh" in r.output
 
 
+def _encrypt(plain: bytes, key: int = 55665) -> bytes:
+    out = bytearray()
+    for p in plain:
+        c = p ^ (key >> 8)
+        key = ((c + key) * 52845 + 22719) & 0xFFFF
+        out.append(c)
+    return bytes(out)
+
+
+def _swap_glyphs(path: Path, font: str, a: bytes, b: bytes) -> None:
+    """Swap two glyphs' outlines in a PDF's embedded Type 1 font: the page shows the same
+    codes, and draws b where it said a."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            for f in page.Resources.get("/Font", {}).values():
+                if str(f.BaseFont).endswith("+" + font):
+                    stream = f.FontDescriptor.FontFile
+        data = stream.read_bytes()
+        clear, secret = int(stream.Length1), int(stream.Length2)
+        plain = pdfproof.eexec(data[clear:clear + secret])
+        assert _encrypt(plain) == data[clear:clear + secret]
+        codes = {}
+        for glyph in (a, b):
+            m = re.search(rb"/" + glyph + rb" (\d+) RD ", plain)
+            codes[glyph] = (m.start(), m.end() + int(m.group(1)))
+        (s1, e1), (s2, e2) = sorted(codes.values())
+        first, second = plain[s1:e1], plain[s2:e2]
+        name1, name2 = first.split(b" ")[0], second.split(b" ")[0]
+        swapped = (plain[:s1] + name1 + second[len(name2):] + plain[e1:s2]
+                   + name2 + first[len(name1):] + plain[e2:])
+        stream.write(data[:clear] + _encrypt(swapped) + data[clear + secret:])
+        stream.Length1, stream.Length2 = clear, len(swapped)
+        pdf.save(path)
+
+
+def test_a_glyph_swapped_in_an_embedded_font_fails(copy):
+    """The digit 1 drawn as 7 in every PDF of the key (its checksum left as it is): the
+    pages show the same codes, so only the font programs tell."""
+    for path in [copy / "key.pdf", *sorted(copy.glob("variants/*/key.pdf"))]:
+        _swap_glyphs(path, "LMRoman10-Regular", b"one", b"seven")
+    r = run("check", copy)
+    assert r.exit_code == 1
+    assert len(_mismatches(r)) == 1
+    assert re.match(r"MISMATCH: key\.pdf: the glyph (one|seven) of font LMRoman10-Regular "
+                    r"differs from a fresh typesetting of variants ", _mismatches(r)[0]), r.output
+
+
 def _fresh_sample(folder: Path, name: str, numbers: list[int]):
     sample = pdfproof.sample((folder / f"{name}.tex").read_text(), numbers)
     return sample, pikepdf.open(__import__("io").BytesIO(
@@ -230,6 +277,17 @@ def test_layout_of_the_sample_from_its_log_of_the_rest_from_layout_json(copy, mi
     assert _mismatches(r) == [f"MISMATCH: key.pdf page {left_out}, variant {SEED}-2: a line "
                               "12.5 pt too wide (key.tex line 80)"], r.output
     assert run("check", "--full", copy).exit_code == 0  # every page's layout from TeX's log
+
+
+def test_without_layout_json_the_pdfs_are_typeset_whole(copy):
+    """The layout of the variants a sample leaves out is layout.json's: without it, check
+    typesets everything (and still passes an honest build)."""
+    (copy / "layout.json").unlink()
+    r = run("check", copy)
+    assert r.exit_code == 0, r.output
+    assert ("note: layout.json: missing; generate the build again: the PDFs are typeset again "
+            "whole, not a sample of their variants") in r.output
+    assert "typeset again and compared" not in r.output and "PDF pages compared" in r.output
 
 
 def test_a_line_too_wide_in_a_sampled_variant_names_the_builds_page_and_line(copy):

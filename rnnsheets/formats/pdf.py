@@ -20,7 +20,16 @@ from ..pdfcut import open_pdf, slice_pdf, spans, stamp, tail_span, variant_spans
 from ..report import Report
 from ..userfiles import read_bytes, read_text
 from . import pdfproof, tex
-from .pdfproof import SAMPLE_ABOVE, Normal, Sample, Typesetting, picks, relocate, variant_count
+from .pdfproof import (
+    SAMPLE_ABOVE,
+    Normal,
+    Sample,
+    Typesetting,
+    glyphs_differ,
+    picks,
+    relocate,
+    variant_count,
+)
 
 #: The largest PDF or .tex check reads (a 1000-variant key is about 60 MB).
 MAX_PDF = 500_000_000
@@ -101,6 +110,7 @@ class _Proof:
         self.problems: list[str] = []
         self.run: Typesetting | None = None
         self.count = 0  # variants in the largest document typeset whole
+        self.recorded: _Recorded | None = None  # the layout of the variants left out
         sources: dict[str, str] = {}
         chosen: dict[int, list[int]] = {}  # the same variants in both documents
         for name in ("worksheet", "key"):
@@ -112,7 +122,7 @@ class _Proof:
                 self.problems.append(f"{e}")
                 continue
             count, sample = variant_count(text), None
-            if not full and count > SAMPLE_ABOVE:
+            if not full and count > SAMPLE_ABOVE and self._layout_recorded(folder):
                 sample = pdfproof.sample(text, chosen.setdefault(count, picks(count)))
                 if sample is None:
                     self.notes.append(f"{name}.tex: typeset again whole: its variants are not "
@@ -124,6 +134,16 @@ class _Proof:
                               - {e for e in ENGINES if shutil.which(e)})
         if sources and not self.missing:
             self.run = Typesetting(sources)
+
+    def _layout_recorded(self, folder: Path) -> bool:
+        """Whether layout.json can stand for the layout of the variants a sample leaves
+        out; else TeX's log must, and everything is typeset (read once, said once)."""
+        if self.recorded is None:
+            self.recorded = _Recorded(folder)
+            if self.recorded.problems:
+                self.notes.append(f"{self.recorded.problems[0]}: the PDFs are typeset again "
+                                  "whole, not a sample of their variants")
+        return not self.recorded.problems
 
     def wait(self) -> dict[str, Built]:
         """The fresh PDFs and their layout; a BuildError if TeX fails, naming the .tex's
@@ -173,7 +193,6 @@ def _prove(folder: Path, sources: dict[str, Path], proof: _Proof, job, report: R
         report.problems.append(f"{e}")
         return
     layouts, sampled = {}, {}
-    recorded = _Recorded(folder) if any(proof.samples[name] for name in pages) else None
     for name, mine in pages.items():
         found = Report()
         try:
@@ -186,14 +205,15 @@ def _prove(folder: Path, sources: dict[str, Path], proof: _Proof, job, report: R
                 report.count("PDF pages compared", len(mine))
             else:
                 held, layouts[name], compared = _against_sample(
-                    name, mine, theirs, fresh[name].layout, sample, codes, found, recorded)
+                    name, mine, theirs, fresh[name].layout, sample, codes, found,
+                    proof.recorded)
                 report.count("PDF pages typeset again and compared", compared)
                 sampled[name] = sample
         except Exception as e:  # noqa: BLE001  (a PDF qpdf cannot read is a finding)
             found.problems.append(_unreadable(name, e))
             held = False
         report.problems += found.problems + (cuts[name].problems if held else [])
-    report.problems += (recorded.problems if recorded else []) + layout.messages(layouts, codes)
+    report.problems += layout.messages(layouts, codes)
     report.notes += _sample_notes(sampled, codes)
 
 
@@ -265,6 +285,15 @@ def _against_sample(name: str, mine: _Pages, theirs: _Pages, found: Layout, samp
             held = False
             break
         compared += last - first + 1
+    # Fonts by their glyphs, where the pages drew alike (read as text only, they came from
+    # another TeX Live, whose fonts may differ too: as a whole build's comparison does).
+    if held and not mine.by_text:
+        what = glyphs_differ(
+            mine.normal.programs(n for _, (a, b), _ in runs for n in range(a - 1, b)),
+            theirs.normal.programs(n for _, _, (a, b) in runs for n in range(a - 1, b)))
+        if what:
+            report.problems.append(f"{name}.pdf: {what} differs from {theirs_is}")
+            held = False
     covered = [ours for _, ours, _ in runs]
     fresh = relocate(found, sample, [(span, ours[0]) for _, ours, span in runs])
     rest = recorded.found.get(name, Layout())
@@ -313,6 +342,7 @@ class _Pages:
         self._programs: dict[tuple[int, int], str] = {}  # a font's digest, by its object
         self._raw: dict[tuple[int, int], str] = {}  # the same, of its bytes as stored
         self._normal: Normal | None = None
+        self.by_text = False  # some page held only by its text (another TeX Live)
 
     def __len__(self) -> int:
         return len(self.pdf.pages)
@@ -358,6 +388,7 @@ def _same_pages(label: str, mine: _Pages, mine_at, theirs: _Pages, theirs_at,
                          == _annotations(theirs.pdf.pages[j].obj))
             drawn = annotated and mine.normal.same(i, theirs.normal, j)
             same = drawn or annotated and mine.text(i) == theirs.text(j)
+            mine.by_text |= same and not drawn
         else:
             same = mine.stored(i) == theirs.stored(j)
             if not same:

@@ -1,16 +1,18 @@
 """What ``check`` typesets again to prove a build's PDFs, and how it compares the pages.
 
-A small build is typeset again whole and compared page for page, byte for byte. A class
-set is sampled: its first and last variants and one chosen at random (``secrets``, so
-no build can know which) are typeset in a document of their own, made of the .tex's
-preamble and those variants' whole source, as the template writes them (each on a
-fresh sheet, the key's answer grid after them). Typesetting a 100-variant key again
-alone takes seconds; a sample takes as long as a small build.
+A small build is typeset again whole and compared page for page, exactly (content
+streams, and fonts with a digest of their program). A class set is sampled: its first
+and last variants and one chosen at random (``secrets``, so no build can know which)
+are typeset in a document of their own, made of the .tex's preamble and those variants'
+whole source, as the template writes them (each on a fresh sheet, the key's answer grid
+after them). Typesetting a 100-variant key again alone takes seconds; a sample takes as
+long as a small build.
 
 A variant typeset in another document uses other font subsets and may number its fonts
 and figures differently, so sampled pages are compared as :class:`Normal` reads them:
 each string shown as the glyph names and widths it draws, each font by its name, each
-figure and graphics state by a digest of what it holds.
+figure and graphics state by a digest of what it holds; and each glyph a fresh font
+program holds against the build's program of that font (:func:`glyphs_differ`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 
 from ..errors import BuildError
@@ -253,6 +256,7 @@ class Normal:
         self.pdf = pdf
         self._fonts: dict[tuple[int, int], _Font] = {}
         self._digests: dict[tuple[int, int], str] = {}
+        self._programs: dict[tuple[int, int], Program | None] = {}
 
     def page(self, n: int) -> bytes:
         """Page ``n`` (0-based): its boxes and its content, normalised."""
@@ -308,6 +312,32 @@ class Normal:
             if not named and x != y:
                 return False
         return True
+
+    def programs(self, pages) -> dict[str, list[Program]]:
+        """The Type 1 programs of the fonts the pages ``pages`` (0-based) and their
+        figures use, by font name; each read once."""
+        out: dict[str, list[Program]] = {}
+        seen: set[tuple[int, int]] = set()
+
+        def visit(resources, depth: int = 0) -> None:
+            for font in (resources.get("/Font") or {}).values():
+                descriptor = font.get("/FontDescriptor")
+                stream = descriptor.get("/FontFile") if descriptor is not None else None
+                if stream is None or stream.objgen in seen:
+                    continue
+                seen.add(stream.objgen)
+                if stream.objgen not in self._programs:
+                    self._programs[stream.objgen] = program(stream)
+                if (found := self._programs[stream.objgen]) is not None:
+                    out.setdefault(self._font(font).name, []).append(found)
+            for x in (resources.get("/XObject") or {}).values():
+                if depth < 16 and x.get("/Subtype") == "/Form" and x.objgen not in seen:
+                    seen.add(x.objgen)
+                    visit(x.get("/Resources") or {}, depth + 1)
+
+        for n in pages:
+            visit(self.pdf.pages[n].obj.get("/Resources") or {})
+        return out
 
     def _font(self, font) -> _Font:
         ref = font.objgen
@@ -411,3 +441,89 @@ class Normal:
         if isinstance(obj, pikepdf.String):
             return "<" + bytes(obj).hex() + ">"
         return str(obj)
+
+
+# Fonts: a sample's subsets hold fewer glyphs than a build's, so their programs differ as a
+# whole; each glyph the sample draws is compared instead (pdfTeX copies a glyph's
+# charstring from the font file as it is, and writes the subroutines no kept glyph calls
+# as stubs).
+_CHARSTRING = re.compile(rb"/([^\s/\[\]{}()<>]+)\s+(\d+)\s+(?:RD|-\|)\s")
+_SUBR = re.compile(rb"dup\s+(\d+)\s+(\d+)\s+(?:RD|-\|)\s")
+#: Lines of a program's clear text that two subsets of one font write differently.
+_SUBSET_LINES = re.compile(rb"^(?:/FontName\s[^\n]*|dup\s+\d+\s+/\S+\s+put\r?)(?:\n|$)", re.M)
+_STUB = 5  # bytes: a subroutine that only returns (4 random bytes first)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A Type 1 font program as embedded: what every subset of its font writes alike (the
+    clear text but for the name and encoding, the private dictionary), its subroutines,
+    and each glyph's charstring, as stored (encrypted)."""
+
+    common: bytes
+    subrs: dict[int, bytes]
+    glyphs: dict[bytes, bytes]
+
+
+def eexec(data: bytes, key: int = 55665) -> bytes:
+    """Type 1's eexec encryption undone. Each byte's key follows from the one before as
+    an affine map mod 2**16 of the byte, so all keys are one prefix scan (numpy) rather
+    than a Python loop over 30,000 bytes a font."""
+    c = np.frombuffer(data, dtype=np.uint8).astype(np.uint32)
+    if not len(c):
+        return b""
+    keys = (c * 52845 + 22719) & 0xFFFF  # key[i + 1] = 52845 key[i] + this, mod 2**16
+    keys[0] = (keys[0] + 52845 * key) & 0xFFFF
+    shift, factor = 1, 52845
+    while shift < len(c):  # each product and sum stays below 2**32
+        keys[shift:] = (keys[shift:] + factor * keys[:-shift]) & 0xFFFF
+        factor, shift = (factor * factor) & 0xFFFF, shift * 2
+    before = np.concatenate(([key], keys[:-1])).astype(np.uint32)
+    return (c ^ (before >> 8)).astype(np.uint8).tobytes()
+
+
+def program(stream) -> Program | None:
+    """A Type 1 program (a font descriptor's /FontFile), or None where it is not one."""
+    try:
+        data, clear, secret = stream.read_bytes(), int(stream.Length1), int(stream.Length2)
+    except (AttributeError, KeyError, TypeError, ValueError, pikepdf.PdfError):
+        return None
+    if not (clear > 0 and secret > 4 and clear + secret <= len(data)):
+        return None
+    plain = eexec(data[clear:clear + secret])
+    glyphs_at = plain.find(b"/CharStrings")
+    subrs_at = plain.find(b"/Subrs", 0, glyphs_at)
+    if glyphs_at < 0:
+        return None
+    common = _SUBSET_LINES.sub(b"", data[:clear]) + plain[4:subrs_at if subrs_at >= 0
+                                                            else glyphs_at]
+    subrs = {int(k): v for k, v in _entries(_SUBR, plain, max(subrs_at, 0), glyphs_at)}
+    return Program(common, subrs, dict(_entries(_CHARSTRING, plain, glyphs_at, len(plain))))
+
+
+def _entries(pattern: re.Pattern, plain: bytes, start: int, end: int):
+    """(key, charstring) of each entry ``pattern`` finds: its length, then that many bytes."""
+    pos = start
+    while m := pattern.search(plain, pos, end):
+        size = int(m.group(2))
+        yield m.group(1), plain[m.end():m.end() + size]
+        pos = m.end() + size
+
+
+def glyphs_differ(mine: dict[str, list[Program]], fresh: dict[str, list[Program]]) -> str:
+    """What of a build's fonts differs from a fresh typesetting's of the same names, on
+    each glyph the fresh ones hold: "the glyph seven of font LMRoman10-Regular", say, or
+    "" where they draw alike."""
+    for name, theirs in sorted(fresh.items()):
+        ours = mine.get(name, [])
+        for t in theirs:
+            if not ours or any(o.common != t.common for o in ours):
+                return f"font {name}"
+            for i, code in t.subrs.items():
+                if len(code) > _STUB and not any(o.subrs.get(i) == code for o in ours):
+                    return f"the subroutine {i} of font {name}"
+            for glyph, code in t.glyphs.items():
+                found = [o.glyphs[glyph] for o in ours if glyph in o.glyphs]
+                if not found or any(c != code for c in found):
+                    return f"the glyph {glyph.decode('latin-1')} of font {name}"
+    return ""
