@@ -4,6 +4,7 @@ variant's own PDF agree; pages typeset in another document pass where they draw 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -187,8 +188,7 @@ def test_a_glyph_swapped_in_an_embedded_font_fails(copy):
 
 def _fresh_sample(folder: Path, name: str, numbers: list[int]):
     sample = pdfproof.sample((folder / f"{name}.tex").read_text(), numbers)
-    return sample, pikepdf.open(__import__("io").BytesIO(
-        compile_many({name: sample.source})[name].pdf))
+    return sample, pikepdf.open(io.BytesIO(compile_many({name: sample.source})[name].pdf))
 
 
 def _pairs(mine: pikepdf.Pdf, theirs: pikepdf.Pdf, numbers: list[int]):

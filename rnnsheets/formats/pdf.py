@@ -7,29 +7,17 @@ import functools
 import hashlib
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pikepdf
 
 from .. import layout
-from ..errors import BuildError, RnnsheetsError
-from ..latex import ENGINES, TIMEOUT, Built, compile_many, engine
-from ..layout import Layout
-from ..pdfcut import open_pdf, slice_pdf, spans, stamp, tail_span, variant_spans
+from ..errors import BuildError
+from ..latex import TIMEOUT, compile_many
+from ..pdfcut import open_pdf, slice_pdf, spans, stamp
 from ..report import Report
-from ..userfiles import read_bytes, read_text
+from ..userfiles import read_bytes
 from . import pdfproof, tex
-from .pdfproof import (
-    SAMPLE_ABOVE,
-    Normal,
-    Sample,
-    Typesetting,
-    glyphs_differ,
-    picks,
-    relocate,
-    variant_count,
-)
 
 #: The largest PDF or .tex check reads (a 1000-variant key is about 60 MB).
 MAX_PDF = 500_000_000
@@ -72,7 +60,7 @@ def start_check(folder: Path, cache: dict, full: bool = False) -> None:
     """Start typesetting what check compares the PDFs with, before check's other work
     (which it then overlaps): each .tex again whole, or for a class set a sample of its
     variants (``full``: whole all the same)."""
-    cache[_PROOF] = _Proof(Path(folder), full)
+    cache[_PROOF] = pdfproof.Proof(Path(folder), full)
 
 
 def verify(folder: Path, job, report: Report) -> None:
@@ -80,7 +68,7 @@ def verify(folder: Path, job, report: Report) -> None:
     typesetting that .tex again shows, page by page (for a class set, on a sample of its
     variants); each variant's own PDF shows its pages of the combined one."""
     folder = Path(folder)
-    proof = job.cache.pop(_PROOF, None) or _Proof(folder, full=False)
+    proof = job.cache.pop(_PROOF, None) or pdfproof.Proof(folder, full=False)
     try:
         current = {}
         for name in ("worksheet", "key"):
@@ -100,69 +88,8 @@ def verify(folder: Path, job, report: Report) -> None:
         proof.close()
 
 
-class _Proof:
-    """What check typesets again, started at once: per document, its .tex whole or a
-    sample of its variants (see ``pdfproof``)."""
-
-    def __init__(self, folder: Path, full: bool) -> None:
-        self.samples: dict[str, Sample | None] = {}  # None: the .tex whole
-        self.notes: list[str] = []
-        self.problems: list[str] = []
-        self.run: Typesetting | None = None
-        self.count = 0  # variants in the largest document typeset whole
-        self.recorded: _Recorded | None = None  # the layout of the variants left out
-        sources: dict[str, str] = {}
-        chosen: dict[int, list[int]] = {}  # the same variants in both documents
-        for name in ("worksheet", "key"):
-            if not (folder / f"{name}.tex").exists() or not (folder / f"{name}.pdf").exists():
-                continue
-            try:
-                text = read_text(folder / f"{name}.tex", "a .tex file", limit=MAX_PDF)
-            except RnnsheetsError as e:
-                self.problems.append(f"{e}")
-                continue
-            count, sample = variant_count(text), None
-            if not full and count > SAMPLE_ABOVE and self._layout_recorded(folder):
-                sample = pdfproof.sample(text, chosen.setdefault(count, picks(count)))
-                if sample is None:
-                    self.notes.append(f"{name}.tex: typeset again whole: its variants are not "
-                                      "laid out as rnnsheets writes them")
-            self.samples[name] = sample
-            sources[name] = sample.source if sample else text
-            self.count = max(self.count, 0 if sample else count)
-        self.missing = sorted({engine(t) for t in sources.values()}
-                              - {e for e in ENGINES if shutil.which(e)})
-        if sources and not self.missing:
-            self.run = Typesetting(sources)
-
-    def _layout_recorded(self, folder: Path) -> bool:
-        """Whether layout.json can stand for the layout of the variants a sample leaves
-        out; else TeX's log must, and everything is typeset (read once, said once)."""
-        if self.recorded is None:
-            self.recorded = _Recorded(folder)
-            if self.recorded.problems:
-                self.notes.append(f"{self.recorded.problems[0]}: the PDFs are typeset again "
-                                  "whole, not a sample of their variants")
-        return not self.recorded.problems
-
-    def wait(self) -> dict[str, Built]:
-        """The fresh PDFs and their layout; a BuildError if TeX fails, naming the .tex's
-        line where a sample's failed."""
-        try:
-            return self.run.wait(TIMEOUT + 0.2 * self.count)  # as long as a build's run
-        except BuildError as e:
-            sample = self.samples.get(str(e).partition(".tex:")[0])
-            if sample is None:
-                raise
-            raise BuildError(re.sub(r"\bline (\d+)", lambda m: f"line {sample.line(int(m[1]))}",
-                                    str(e), count=1)) from None
-
-    def close(self) -> None:
-        if self.run is not None:
-            self.run.close()
-
-
-def _prove(folder: Path, sources: dict[str, Path], proof: _Proof, job, report: Report) -> None:
+def _prove(folder: Path, sources: dict[str, Path], proof: pdfproof.Proof, job,
+           report: Report) -> None:
     """Compare each PDF with a fresh typesetting of its .tex (a PDF swapped for another
     with its checksum edited fails here), and per-variant PDFs with their combined pages.
     What needs no TeX is read and compared first, while TeX runs."""
@@ -214,7 +141,7 @@ def _prove(folder: Path, sources: dict[str, Path], proof: _Proof, job, report: R
             held = False
         report.problems += found.problems + (cuts[name].problems if held else [])
     report.problems += layout.messages(layouts, codes)
-    report.notes += _sample_notes(sampled, codes)
+    report.notes += pdfproof.notes(sampled, codes)
 
 
 def _md5(path: Path) -> str:
@@ -228,24 +155,8 @@ def _unreadable(name: str, e: Exception) -> str:
 
 def _recorded_layout(folder: Path, codes: list[str]) -> list[str]:
     """The boxes too wide or too high that the build's layout.json records."""
-    recorded = _Recorded(folder)
+    recorded = pdfproof.Recorded(folder)
     return recorded.problems or layout.messages(recorded.found, codes)
-
-
-class _Recorded:
-    """The build's layout.json, read once; a problem if it cannot be."""
-
-    def __init__(self, folder: Path) -> None:
-        self.found: dict[str, Layout] = {}
-        self.problems: list[str] = []
-        path = folder / layout.NAME
-        if not path.exists():
-            self.problems.append(f"{layout.NAME}: missing; generate the build again")
-            return
-        try:
-            self.found = layout.from_bytes(read_bytes(path, "a layout record", 1_000_000))
-        except (ValueError, TypeError, KeyError) as e:
-            self.problems.append(f"{layout.NAME}: not a layout record ({e})")
 
 
 def _against_combined(folder: Path, name: str, mine: _Pages, job, report: Report) -> None:
@@ -261,23 +172,16 @@ def _against_combined(folder: Path, name: str, mine: _Pages, job, report: Report
                         f"pages {first}-{last} of {name}.pdf")
 
 
-def _against_sample(name: str, mine: _Pages, theirs: _Pages, found: Layout, sample: Sample,
-                    codes: list[str], report: Report,
-                    recorded: _Recorded) -> tuple[bool, Layout, int]:
+def _against_sample(name: str, mine: _Pages, theirs: _Pages, found: layout.Layout,
+                    sample: pdfproof.Sample, codes: list[str], report: Report,
+                    recorded: pdfproof.Recorded) -> tuple[bool, layout.Layout, int]:
     """The sampled variants' pages, and the key's answer grid, against a fresh typesetting
-    of them (as ``pdfproof.Normal`` reads pages); the layout of those pages from the fresh
-    log, of the others as layout.json records it. Whether the pages held, the layout, and
-    how many pages were compared."""
-    ours = spans(mine.pdf, sample.count)
-    runs = [(f" (variant {_code(v, codes, sample.count)})", ours[v - 1], span)
-            for v, span in zip(sample.variants, variant_spans(theirs.pdf, sample.variants))]
-    grid, fresh_grid = tail_span(mine.pdf), tail_span(theirs.pdf)
-    if grid or fresh_grid:  # an empty run where one has none: a page count that differs
-        runs.append((" (the answer grid)", grid or (len(mine) + 1, len(mine)),
-                     fresh_grid or (len(theirs) + 1, len(theirs))))
-    theirs_is = (f"a fresh typesetting of variants "
-                 f"{_listed([_code(v, codes, sample.count) for v in sample.variants])} "
-                 f"of {name}.tex")
+    of them (as ``pdfproof.Normal`` reads pages), then the glyphs of their fonts; the
+    layout of those pages from the fresh log, of the others as layout.json records it.
+    Whether the pages held, the layout, and how many pages were compared."""
+    runs = pdfproof.runs(mine.pdf, theirs.pdf, sample, codes)
+    named = [pdfproof.code(v, codes, sample.count) for v in sample.variants]
+    theirs_is = f"a fresh typesetting of variants {pdfproof.listed(named)} of {name}.tex"
     held, compared = True, 0
     for where, (first, last), (f_first, f_last) in runs:
         if not _same_pages(f"{name}.pdf", mine, range(first - 1, last), theirs,
@@ -288,49 +192,14 @@ def _against_sample(name: str, mine: _Pages, theirs: _Pages, found: Layout, samp
     # Fonts by their glyphs, where the pages drew alike (read as text only, they came from
     # another TeX Live, whose fonts may differ too: as a whole build's comparison does).
     if held and not mine.by_text:
-        what = glyphs_differ(
+        what = pdfproof.glyphs_differ(
             mine.normal.programs(n for _, (a, b), _ in runs for n in range(a - 1, b)),
             theirs.normal.programs(n for _, _, (a, b) in runs for n in range(a - 1, b)))
         if what:
             report.problems.append(f"{name}.pdf: {what} differs from {theirs_is}")
             held = False
-    covered = [ours for _, ours, _ in runs]
-    fresh = relocate(found, sample, [(span, ours[0]) for _, ours, span in runs])
-    rest = recorded.found.get(name, Layout())
-
-    def outside(page: int) -> bool:
-        return not any(first <= page <= last for first, last in covered)
-
-    return held, Layout(
-        tuple(sorted(fresh.overfull + tuple(o for o in rest.overfull if outside(o.page)),
-                     key=lambda o: o.page)),
-        fresh.shrunk,
-        tuple(sorted(fresh.missing + tuple(m for m in rest.missing if outside(m.page)),
-                     key=lambda m: m.page))), compared
-
-
-def _code(number: int, codes: list[str], count: int) -> str:
-    """A variant as messages name it: its code, where answers.json agrees on how many."""
-    return codes[number - 1] if len(codes) == count else str(number)
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _sample_notes(sampled: dict[str, Sample], codes: list[str]) -> list[str]:
-    """What a sample proved, and what it left to checksums and layout.json."""
-    groups: dict[tuple, list[str]] = {}
-    for name, sample in sampled.items():
-        groups.setdefault((sample.variants, sample.count), []).append(f"{name}.pdf")
-    return [f"{_listed(names)}: typeset again and compared: variants "
-            f"{_listed([_code(v, codes, count) for v in variants])} ({len(variants)} of "
-            f"{count}, chosen at random but the first and last)"
-            + (" and the answer grid" if "key.pdf" in names else "")
-            + "; the other variants' pages are proven by their checksums and their own PDFs "
-            f"against the combined ones, and their layout as {layout.NAME} records it "
-            "(check --full typesets everything)"
-            for (variants, count), names in groups.items()]
+    rest = recorded.found.get(name, layout.Layout())
+    return held, pdfproof.merged_layout(found, sample, runs, rest), compared
 
 
 class _Pages:
@@ -341,7 +210,7 @@ class _Pages:
         self.data, self.pdf, self._text = data, open_pdf(data), None
         self._programs: dict[tuple[int, int], str] = {}  # a font's digest, by its object
         self._raw: dict[tuple[int, int], str] = {}  # the same, of its bytes as stored
-        self._normal: Normal | None = None
+        self._normal: pdfproof.Normal | None = None
         self.by_text = False  # some page held only by its text (another TeX Live)
 
     def __len__(self) -> int:
@@ -359,10 +228,10 @@ class _Pages:
         return _annotations(page), _stored(page.get("/Contents")), _fonts(page, self._raw, True)
 
     @property
-    def normal(self) -> Normal:
+    def normal(self) -> pdfproof.Normal:
         """The pages as compared with pages typeset in another document."""
         if self._normal is None:
-            self._normal = Normal(self.pdf)
+            self._normal = pdfproof.Normal(self.pdf)
         return self._normal
 
     def text(self, n: int) -> str:

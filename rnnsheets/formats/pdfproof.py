@@ -25,17 +25,31 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pikepdf
 
-from ..errors import BuildError
-from ..latex import Built, die_with_parent, engine, executable, first_error, tex_environment
+from .. import layout
+from ..errors import BuildError, RnnsheetsError
+from ..latex import (
+    ENGINES,
+    TIMEOUT,
+    Built,
+    die_with_parent,
+    engine,
+    executable,
+    first_error,
+    tex_environment,
+)
 from ..layout import Layout, read_log
 from ..output import remove_stale
+from ..pdfcut import spans, tail_span, variant_spans
 from ..scripts import PACKAGES
+from ..userfiles import read_bytes, read_text
+from .texcheck import MAX_TEX
 
 #: Builds of at most this many variants are typeset again whole.
 SAMPLE_ABOVE = 3
@@ -185,6 +199,145 @@ def relocate(found: Layout, sample: Sample, pages: list[tuple[tuple[int, int], i
                   tuple(type(m)(page(m.page), m.variant, m.char, m.font) for m in found.missing))
 
 
+class Proof:
+    """What check typesets again, started at once: per document, its .tex whole or a
+    sample of its variants (``full``: whole all the same)."""
+
+    def __init__(self, folder: Path, full: bool) -> None:
+        self.samples: dict[str, Sample | None] = {}  # None: the .tex whole
+        self.notes: list[str] = []
+        self.problems: list[str] = []
+        self.run: Typesetting | None = None
+        self.count = 0  # variants in the largest document typeset whole
+        self.recorded: Recorded | None = None  # the layout of the variants left out
+        sources: dict[str, str] = {}
+        chosen: dict[int, list[int]] = {}  # the same variants in both documents
+        for name in ("worksheet", "key"):
+            if not (folder / f"{name}.tex").exists() or not (folder / f"{name}.pdf").exists():
+                continue
+            try:
+                text = read_text(folder / f"{name}.tex", "a .tex file", limit=MAX_TEX)
+            except RnnsheetsError as e:
+                self.problems.append(f"{e}")
+                continue
+            count, found = variant_count(text), None
+            if not full and count > SAMPLE_ABOVE and self._layout_recorded(folder):
+                found = sample(text, chosen.setdefault(count, picks(count)))
+                if found is None:
+                    self.notes.append(f"{name}.tex: typeset again whole: its variants are not "
+                                      "laid out as rnnsheets writes them")
+            self.samples[name] = found
+            sources[name] = found.source if found else text
+            self.count = max(self.count, 0 if found else count)
+        self.missing = sorted({engine(t) for t in sources.values()}
+                              - {e for e in ENGINES if shutil.which(e)})
+        if sources and not self.missing:
+            self.run = Typesetting(sources)
+
+    def _layout_recorded(self, folder: Path) -> bool:
+        """Whether layout.json can stand for the layout of the variants a sample leaves
+        out; else TeX's log must, and everything is typeset (read once, said once)."""
+        if self.recorded is None:
+            self.recorded = Recorded(folder)
+            if self.recorded.problems:
+                self.notes.append(f"{self.recorded.problems[0]}: the PDFs are typeset again "
+                                  "whole, not a sample of their variants")
+        return not self.recorded.problems
+
+    def wait(self) -> dict[str, Built]:
+        """The fresh PDFs and their layout; a BuildError if TeX fails, naming the .tex's
+        line where a sample's failed."""
+        try:
+            return self.run.wait(TIMEOUT + 0.2 * self.count)  # as long as a build's run
+        except BuildError as e:
+            found = self.samples.get(str(e).partition(".tex:")[0])
+            if found is None:
+                raise
+            raise BuildError(re.sub(r"\bline (\d+)", lambda m: f"line {found.line(int(m[1]))}",
+                                    str(e), count=1)) from None
+
+    def close(self) -> None:
+        """Stop TeX where it still runs."""
+        if self.run is not None:
+            self.run.close()
+
+
+class Recorded:
+    """The build's layout.json, read once; a problem if it cannot be."""
+
+    def __init__(self, folder: Path) -> None:
+        self.found: dict[str, Layout] = {}
+        self.problems: list[str] = []
+        path = folder / layout.NAME
+        if not path.exists():
+            self.problems.append(f"{layout.NAME}: missing; generate the build again")
+            return
+        try:
+            self.found = layout.from_bytes(read_bytes(path, "a layout record", 1_000_000))
+        except (ValueError, TypeError, KeyError) as e:
+            self.problems.append(f"{layout.NAME}: not a layout record ({e})")
+
+
+#: A run of pages compared: how messages name it, the build's pages, the sample's
+#: (1-based, inclusive).
+Run = tuple[str, tuple[int, int], tuple[int, int]]
+
+
+def runs(mine: pikepdf.Pdf, fresh: pikepdf.Pdf, found: Sample, codes: list[str]) -> list[Run]:
+    """Each sampled variant's pages in the build and in the sample, then the key's answer
+    grid's (an empty run where one has none, so that the page counts differ)."""
+    ours = spans(mine, found.count)
+    out = [(f" (variant {code(v, codes, found.count)})", ours[v - 1], span)
+           for v, span in zip(found.variants, variant_spans(fresh, found.variants))]
+    grid, fresh_grid = tail_span(mine), tail_span(fresh)
+    if grid or fresh_grid:
+        out.append((" (the answer grid)", grid or (len(mine.pages) + 1, len(mine.pages)),
+                    fresh_grid or (len(fresh.pages) + 1, len(fresh.pages))))
+    return out
+
+
+def merged_layout(fresh: Layout, found: Sample, compared: list[Run], rest: Layout) -> Layout:
+    """The layout of the pages typeset again from their log (``fresh``), of the others as
+    layout.json records them (``rest``)."""
+    moved = relocate(fresh, found, [(theirs, ours[0]) for _, ours, theirs in compared])
+    covered = [ours for _, ours, _ in compared]
+
+    def outside(page: int) -> bool:
+        return not any(first <= page <= last for first, last in covered)
+
+    return Layout(
+        tuple(sorted(moved.overfull + tuple(o for o in rest.overfull if outside(o.page)),
+                     key=lambda o: o.page)),
+        moved.shrunk,
+        tuple(sorted(moved.missing + tuple(m for m in rest.missing if outside(m.page)),
+                     key=lambda m: m.page)))
+
+
+def code(number: int, codes: list[str], count: int) -> str:
+    """A variant as messages name it: its code, where answers.json agrees on how many."""
+    return codes[number - 1] if len(codes) == count else str(number)
+
+
+def listed(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def notes(sampled: dict[str, Sample], codes: list[str]) -> list[str]:
+    """What a sample proved, and what it left to checksums and layout.json."""
+    groups: dict[tuple, list[str]] = {}
+    for name, found in sampled.items():
+        groups.setdefault((found.variants, found.count), []).append(f"{name}.pdf")
+    return [f"{listed(names)}: typeset again and compared: variants "
+            f"{listed([code(v, codes, count) for v in variants])} ({len(variants)} of "
+            f"{count}, chosen at random but the first and last)"
+            + (" and the answer grid" if "key.pdf" in names else "")
+            + "; the other variants' pages are proven by their checksums and their own PDFs "
+            f"against the combined ones, and their layout as {layout.NAME} records it "
+            "(check --full typesets everything)"
+            for (variants, count), names in groups.items()]
+
+
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _SHOW = frozenset(("Tj", "TJ", "'", '"'))
 #: Operators naming a resource, with the resource category they name.
@@ -313,7 +466,7 @@ class Normal:
                 return False
         return True
 
-    def programs(self, pages) -> dict[str, list[Program]]:
+    def programs(self, pages: Iterable[int]) -> dict[str, list[Program]]:
         """The Type 1 programs of the fonts the pages ``pages`` (0-based) and their
         figures use, by font name; each read once."""
         out: dict[str, list[Program]] = {}
@@ -501,7 +654,8 @@ def program(stream) -> Program | None:
     return Program(common, subrs, dict(_entries(_CHARSTRING, plain, glyphs_at, len(plain))))
 
 
-def _entries(pattern: re.Pattern, plain: bytes, start: int, end: int):
+def _entries(pattern: re.Pattern, plain: bytes, start: int,
+             end: int) -> Iterator[tuple[bytes, bytes]]:
     """(key, charstring) of each entry ``pattern`` finds: its length, then that many bytes."""
     pos = start
     while m := pattern.search(plain, pos, end):
