@@ -223,13 +223,19 @@ def _progress(show: bool, total: int):
 
 @main.command(name="check")
 @click.argument("path", type=click.Path(path_type=Path))
-def check_command(path: Path) -> None:
+@click.option("--full", is_flag=True,
+              help="Typeset a class set's PDFs again whole, not a sample of its variants.")
+def check_command(path: Path, full: bool) -> None:
     """Prove a build folder, or audit a hand-made key.
 
     PATH is a build folder: every answer in answers.json is solved again from
     its params, every number in key.tex and worksheet.tex is compared with a
     fresh render (a worksheet that prints an answer is named), and each PDF is
-    checked to be built from its current .tex.
+    checked to be built from its current .tex and to show, page by page, what
+    typesetting it again shows. Of a class set of more than three variants,
+    the first, the last and one chosen at random are typeset again (with the
+    key's answer grid), the others proven by their checksums and their own
+    PDFs against the combined ones; --full typesets everything.
 
     PATH is a --spec file whose exercises carry "answers" (your own key):
     each answer is compared with the true value; answers rounded to the
@@ -239,7 +245,7 @@ def check_command(path: Path) -> None:
     Exit status 0 when everything holds, 1 when something does not.
     """
     try:
-        report = check(path)
+        report = check(path, full)
     except RnnsheetsError as e:
         raise CleanError(str(e)) from None
     for line in report.notes:

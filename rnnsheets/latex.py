@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +101,7 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
     streamed = [name for name, source in sources.items() if not isinstance(source, str)]
     warm = _adopt(streamed if first_ahead and len(streamed) == len(sources) else [])
     env = tex_environment()
-    with warm.folder if warm else _folder() as tmp:
+    with warm.folder if warm else tex_folder() as tmp:
         folder = Path(tmp)
         procs: dict[str, subprocess.Popen] = {}
         feeds: dict[str, _Feed] = {}
@@ -114,11 +114,11 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
             for n, (name, source) in enumerate(sources.items()):
                 if isinstance(source, str):
                     (folder / f"{name}.tex").write_text(source, encoding="utf-8")
-                    proc = _start(folder, name, engine(source), cores, n, env)
+                    proc = start_run(folder, name, engine(source), cores, n, env)
                 elif warm:
                     proc = warm.procs[name]
                 else:
-                    proc = _start(folder, name, None, cores, n, env)
+                    proc = start_run(folder, name, None, cores, n, env)
                 procs[name] = proc
                 reader = threading.Thread(target=_follow, args=(proc, progress), daemon=True)
                 reader.start()
@@ -148,19 +148,11 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                         feed.join()
                         if feed.error is not None:
                             raise feed.error
-                    if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
-                        error = first_error(folder, name)
-                        if "fontspec Error" in error:
-                            error += f" (Debian/Ubuntu: sudo apt-get install {PACKAGES})"
-                        raise BuildError(f"{name}.tex: LaTeX failed: {error}")
-                    log = (folder / f"{name}.log").read_text(encoding="utf-8",
-                                                              errors="replace")
+                    built[name] = collected(folder, name, proc)
+                    built[name].source = feed.text if feed is not None else sources[name]
                     if name == first:  # nothing left to keep out of its way
                         _pin(mine)
                         mine = set()
-                    text = feed.text if feed is not None else sources[name]
-                    built[name] = Built((folder / f"{name}.pdf").read_bytes(), read_log(log),
-                                        text)
                     if finished is not None:
                         finished(name, built[name])
                 time.sleep(0.01)
@@ -168,7 +160,7 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
         finally:
             for proc in procs.values():
                 if proc.poll() is None:
-                    _kill(proc)
+                    stop_run(proc)
             for feed in feeds.values():
                 feed.stop()
             for reader in readers:
@@ -182,29 +174,46 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
 STREAM = "-stream.tex"
 
 
-def _folder() -> tempfile.TemporaryDirectory:
+def tex_folder() -> tempfile.TemporaryDirectory:
     """A fresh temporary folder for TeX runs (what killed runs left removed first)."""
     tmp_root = Path(tempfile.gettempdir())
     remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")
     return tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-", dir=tmp_root)
 
 
-def _start(folder: Path, name: str, exe: str | None, cores: list[int], n: int,
-           env: dict[str, str]) -> subprocess.Popen:
-    """TeX running the ``n``-th document of a batch (exe None: pdfLaTeX on a named pipe
-    made here, from which a streamed source is read): the first on the first core, the
-    others on the rest at a lower priority."""
+def start_run(folder: Path, name: str, exe: str | None, cores: Sequence[int] = (),
+              n: int = 0, env: dict[str, str] | None = None,
+              follow: bool = True) -> subprocess.Popen:
+    """TeX running ``<name>.tex`` in ``folder``, with ``exe`` (an engine's name; None:
+    pdfLaTeX on a named pipe made here, from which a streamed source is read), as the
+    ``n``-th document of a batch: the first on the first of ``cores``, the others on
+    the rest at a lower priority (no cores: where the scheduler puts them). ``follow``:
+    its terminal output is read (by :func:`_follow`), else thrown away."""
     main = f"{name}.tex"
     if exe is None:
         os.mkfifo(folder / f"{name}{STREAM}")
         exe, main = "pdflatex", f"{name}{STREAM}"
+    cores = list(cores)
     return subprocess.Popen(
         [executable(exe), "-no-shell-escape", "-halt-on-error", "-no-parse-first-line",
          "-interaction=nonstopmode", "-file-line-error", f"-jobname={name}", main],
-        cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, start_new_session=True, text=True, encoding="utf-8",
-        errors="replace", preexec_fn=functools.partial(
-            _child, cores[:1] if n == 0 else cores[1:], 10 if cores and n else 0))
+        cwd=folder, env=env or tex_environment(), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if follow else subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, text=True, encoding="utf-8", errors="replace",
+        preexec_fn=functools.partial(_child, cores[:1] if n == 0 else cores[1:],
+                                     10 if cores and n else 0))
+
+
+def collected(folder: Path, name: str, proc: subprocess.Popen) -> Built:
+    """What a finished TeX run made: its PDF and layout, or a BuildError with its first
+    error."""
+    if proc.returncode != 0 or not (folder / f"{name}.pdf").exists():
+        error = first_error(folder, name)
+        if "fontspec Error" in error:
+            error += f" (Debian/Ubuntu: sudo apt-get install {PACKAGES})"
+        raise BuildError(f"{name}.tex: LaTeX failed: {error}")
+    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    return Built((folder / f"{name}.pdf").read_bytes(), read_log(log))
 
 
 class _Ahead:
@@ -252,9 +261,9 @@ def warm(preamble: Callable[[], str], names: tuple[str, ...] = ("key", "workshee
     cool()
     if shutil.which("pdflatex") is None:
         return
-    folder = _folder()
+    folder = tex_folder()
     env, cores = tex_environment(), _cores(len(names))
-    procs = {name: _start(Path(folder.name), name, None, cores, n, env)
+    procs = {name: start_run(Path(folder.name), name, None, cores, n, env)
              for n, name in enumerate(names)}
     _warm = _Warm(folder, procs)
     text = preamble()
@@ -267,7 +276,7 @@ def cool() -> None:
     global _warm
     if _warm is not None:
         for proc in _warm.procs.values():
-            _kill(proc)
+            stop_run(proc)
         for ahead in _warm.ahead.values():
             with contextlib.suppress(OSError):
                 if (fd := ahead.pipe()) is not None:
@@ -324,7 +333,7 @@ class _Feed:
             self._stopped = True
             with self._ready:
                 self._ready.notify_all()
-            _kill(self.proc)
+            stop_run(self.proc)
 
     def _make(self) -> None:
         skip = self.ahead.text if self.ahead else ""
@@ -446,7 +455,8 @@ def _follow(proc: subprocess.Popen, progress: Callable[[int], None] | None) -> N
             progress(1)
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def stop_run(proc: subprocess.Popen) -> None:
+    """Stop a TeX run and whatever it started."""
     try:
         os.killpg(proc.pid, 9)
     except (ProcessLookupError, PermissionError):

@@ -8,6 +8,7 @@ about the size of the same variant typeset on its own, in a few milliseconds.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pikepdf
 
@@ -15,6 +16,8 @@ from .forked import side_by_side
 
 #: What a cut PDF records: the MD5 of the .tex its pages were typeset from, and its variant.
 KEYWORDS = "rnnsheets-source-md5 {md5} variant {code}"
+#: The named destination after the last variant, where the key's answer grid begins.
+TAIL = "rnnsheets-variants-end"
 
 
 def open_pdf(data: bytes) -> pikepdf.Pdf:
@@ -44,16 +47,28 @@ def spans(pdf: pikepdf.Pdf, count: int) -> list[tuple[int, int]]:
     which no text on a sheet can forge (a log line could be). A variant runs up to the
     next one's start (a mark at its end could float to the next page when the last page
     is full)."""
+    return variant_spans(pdf, range(1, count + 1))
+
+
+def variant_spans(pdf: pikepdf.Pdf, numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """The pages of the variants a PDF holds, by their numbers in document order: all of
+    them (``spans``), or those of a sample typeset in a document of their own."""
     dests = _destinations(pdf)
     fillers = {n for name, n in dests.items() if name.startswith("rnnsheets-filler-")}
     starts = []
-    for n in range(1, count + 1):
+    for n in numbers:
         if (first := dests.get(f"rnnsheets-variant-start-{n}")) is None:
             raise ValueError(f"variant {n} has no page mark in the PDF")
         starts.append(first)
-    after = dests.get("rnnsheets-variants-end")  # what follows the last (the key's grid)
+    after = dests.get(TAIL)  # what follows the last (the key's grid)
     ends = [s - 1 for s in starts[1:]] + [after - 1 if after else len(pdf.pages)]
     return [(s, e - (e in fillers)) for s, e in zip(starts, ends)]
+
+
+def tail_span(pdf: pikepdf.Pdf) -> tuple[int, int] | None:
+    """The pages after the last variant (a class set's answer grid), if any."""
+    after = _destinations(pdf).get(TAIL)
+    return (after, len(pdf.pages)) if after else None
 
 
 def _pages(source: pikepdf.Pdf, first: int, last: int) -> pikepdf.Pdf:

@@ -320,11 +320,6 @@ class _Views(Sequence):
         return (self[i] for i in range(len(self)))
 
 
-#: Variants rendered as one block: a figure's TikZ source is written once per block (and
-#: referred to after that), so that blocks can be rendered apart and give the same text.
-BLOCK = 32
-
-
 def _context(settings: dict, key: bool) -> dict:
     sheet = settings["sheet"]
     return dict(key=key, title=sheet["title"], course=sheet["course"], date=sheet["date"],
@@ -333,9 +328,9 @@ def _context(settings: dict, key: bool) -> dict:
 
 def variant_pieces(variants: Sequence[Variant], settings: dict, start: int,
                    stop: int) -> dict[tuple[str, int], object]:
-    """What each variant from ``start`` to ``stop`` (whole blocks) adds to the documents:
-    its pages of the worksheet and of the key, its line of the answer grid and that
-    line's width, keyed by (what, index)."""
+    """What each variant from ``start`` to ``stop`` adds to the documents: its pages of
+    the worksheet and of the key, its line of the answer grid and that line's width,
+    keyed by (what, index). A variant's pages do not depend on the others'."""
     env, views, out = environment(), _Views(variants), {}
     for key, name in ((False, "worksheet"), (True, "key")):
         pages = _pages(views, settings, key, range(start, stop))
@@ -351,15 +346,14 @@ def _pages(views: _Views, settings: dict, key: bool, indices: range,
            made: dict | None = None) -> Iterator[Tex]:
     template, context = environment().get_template("variant.tex.j2"), _context(settings, key)
     name = "key" if key else "worksheet"
-    figures = FirstSeen()
     for i in indices:
-        if i % BLOCK == 0:
-            figures = FirstSeen()
         if made is not None and (name, i) in made:
             yield made[(name, i)]
             continue
-        yield Tex(template.render(v=views[i], index=i + 1, first=i == 0, figures=figures,
-                                  **context))
+        # Each variant writes the TikZ source of the figures it draws (TeX typesets each
+        # once per document): its pages stand alone, made apart or typeset in a sample.
+        yield Tex(template.render(v=views[i], index=i + 1, first=i == 0,
+                                  figures=FirstSeen(), **context))
 
 
 def render_stream(variants: Sequence[Variant], settings: dict, key: bool,

@@ -2,9 +2,9 @@
 
 What each variant adds to the outputs (its pages of the worksheet and of the key, its
 line of the key's answer grid, its answers.json entry and its response columns) does
-not depend on the others, so the variants are taken in blocks (``render.BLOCK``) and
-the second half of the blocks is drawn, solved and rendered in a forked child while this
-process does the first; the pieces come back as text. The documents are put together
+not depend on the others, so the later half of the variants is drawn, solved and
+rendered in a forked child while this process does the first; the pieces come back as
+text. The documents are put together
 from the pieces exactly as from a render in one process.
 """
 
@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 
 from . import answersfile, responses
 from .forked import side_by_side
-from .render import BLOCK, variant_pieces
+from .render import variant_pieces
 from .sheet import Variant
 
 #: Fewer variants than this are made in one process (a fork costs more than it saves).
-MIN_VARIANTS = 2 * BLOCK
-#: The share of the blocks made here (measured: putting 1000 variants' outputs together
+MIN_VARIANTS = 128
+#: The share of the variants made here (measured: putting 1000 variants' outputs together
 #: and writing them takes this process about 0.15 s of the 7 s it takes to make them).
 SHARE = 0.48
 
@@ -31,8 +31,7 @@ def pieces(variants: Sequence[Variant], settings: dict,
     n = len(variants)
     if n < MIN_VARIANTS:
         return None
-    # Whole blocks, a little under half here: this process puts the outputs together.
-    half = max(1, round(-(-n // BLOCK) * SHARE)) * BLOCK
+    half = round(n * SHARE)  # a little under half here: this process puts them together
     made, theirs, forked = side_by_side(lambda: _make(variants, settings, 0, half),
                                         lambda: _make(variants, settings, half, n))
     if forked and progress is not None:
