@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .check import check
 from .config import describe
 from .core import ACTIVATION_NAMES
 from .errors import RnnsheetsError, printable
@@ -244,6 +243,8 @@ def check_command(path: Path, full: bool) -> None:
 
     Exit status 0 when everything holds, 1 when something does not.
     """
+    from .check import check  # only here: a build need not load it
+
     try:
         report = check(path, full)
     except RnnsheetsError as e:

@@ -82,8 +82,7 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                  progress: Callable[[int], None] | None = None,
                  finished: Callable[[str, Built], None] | None = None,
                  first_ahead: bool = False,
-                 cancel: threading.Event | None = None,
-                 started: threading.Event | None = None) -> dict[str, Built]:
+                 cancel: threading.Event | None = None) -> dict[str, Built]:
     """Compile each ``{name: latex source}``, side by side, in a temporary folder.
 
     A source given in pieces is typeset as it comes: TeX starts at once and reads the
@@ -93,8 +92,7 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
     and is raised here. ``first_ahead``: the first document is the longest, so it runs
     on a core of its own, and the others never slow it.
 
-    ``cancel``: set, every run is stopped and a BuildError raised. ``started`` is set
-    once every run has started (or failed to).
+    ``cancel``: set, every run is stopped and a BuildError raised.
     ``progress(n)`` is called as each document finishes typesetting n more variants;
     ``finished(name, built)`` as soon as each document is done, while others still run.
     """
@@ -126,8 +124,6 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                 if not isinstance(source, str):
                     feeds[name] = _Feed(folder, name, source, proc,
                                         warm.ahead.get(name) if warm else None)
-            if started is not None:
-                started.set()
             deadline = time.monotonic() + timeout
             built: dict[str, Built] = {}
             while len(built) < len(procs):
@@ -166,8 +162,6 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
             for reader in readers:
                 reader.join(timeout=5)
             _pin(mine)
-            if started is not None:
-                started.set()
 
 
 #: The name TeX reads a streamed source from (its job name stays the document's).

@@ -25,6 +25,12 @@ def typesets(args: list[str]) -> bool:
     return True
 
 
+def _preamble() -> str:
+    from .templating import tex_preamble  # Jinja loads while TeX starts
+
+    return tex_preamble()
+
+
 def main() -> None:
     """Run the command line, with TeX warmed up for a build with PDFs; then leave at once
     (every file is written and closed: tearing down a class set's objects would only
@@ -32,9 +38,8 @@ def main() -> None:
     warmed = typesets(sys.argv[1:])
     if warmed:
         from .latex import warm
-        from .templating import tex_preamble
 
-        warm(tex_preamble)
+        warm(_preamble)
     try:
         from .cli import main as command_line
 
