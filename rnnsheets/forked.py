@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
 import os
 import pickle
 import signal
@@ -14,14 +14,23 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
+def _libc():
+    # The C library this process already has (find_library would run ldconfig: 10 ms in
+    # every child started).
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 def die_with_parent() -> None:
     """In a child process (TeX, a renderer): be killed when rnnsheets dies, even by
     SIGKILL (Linux)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # elsewhere TeX still stops at its timeout
+    with contextlib.suppress(AttributeError):  # no prctl (not Linux): TeX has a timeout
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U, bool]:

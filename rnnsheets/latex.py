@@ -107,7 +107,9 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
         # The first document has a core of its own; the others, and this process, share
         # the rest (left to the scheduler, three busy processes on two cores slow all).
         cores = _cores(len(sources)) if first_ahead and len(sources) > 1 else []
-        mine, first = _pin(cores[1:]), next(iter(sources))
+        # (warm runs: this process has shared out the cores since it started them)
+        mine = warm.affinity if warm else _pin(cores[1:])
+        first = next(iter(sources))
         try:
             for n, (name, source) in enumerate(sources.items()):
                 if isinstance(source, str):
@@ -124,6 +126,8 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                 if not isinstance(source, str):
                     feeds[name] = _Feed(folder, name, source, proc,
                                         warm.ahead.get(name) if warm else None)
+            if warm:
+                clean_up()
             deadline = time.monotonic() + timeout
             built: dict[str, Built] = {}
             while len(built) < len(procs):
@@ -151,7 +155,10 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
                         mine = set()
                     if finished is not None:
                         finished(name, built[name])
-                time.sleep(0.01)
+                running = [p for n, p in procs.items() if n not in built]
+                if running:  # woken at once when the longest run ends
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        running[0].wait(0.01)
             return {name: built[name] for name in sources}
         finally:
             for proc in procs.values():
@@ -168,11 +175,18 @@ def compile_many(sources: dict[str, Source], timeout: float = TIMEOUT,
 STREAM = "-stream.tex"
 
 
-def tex_folder() -> tempfile.TemporaryDirectory:
-    """A fresh temporary folder for TeX runs (what killed runs left removed first)."""
-    tmp_root = Path(tempfile.gettempdir())
-    remove_stale(tmp_root, "tex", older_style="rnnsheets-tex-")
-    return tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-", dir=tmp_root)
+def tex_folder(clean: bool = True) -> tempfile.TemporaryDirectory:
+    """A fresh temporary folder for TeX runs (``clean``: what killed runs left removed
+    first, see :func:`clean_up`)."""
+    if clean:
+        clean_up()
+    return tempfile.TemporaryDirectory(prefix=f"tex.rnnsheets-{os.getpid()}-",
+                                       dir=tempfile.gettempdir())
+
+
+def clean_up() -> None:
+    """Remove the TeX folders killed runs left (one pass over the temporary folder)."""
+    remove_stale(Path(tempfile.gettempdir()), "tex", older_style="rnnsheets-tex-")
 
 
 def start_run(folder: Path, name: str, exe: str | None, cores: Sequence[int] = (),
@@ -239,6 +253,7 @@ class _Ahead:
 class _Warm:
     folder: tempfile.TemporaryDirectory
     procs: dict[str, subprocess.Popen]
+    affinity: set[int]  # this process's cores before they were shared out
     ahead: dict[str, _Ahead] = field(default_factory=dict)
 
 
@@ -255,11 +270,12 @@ def warm(preamble: Callable[[], str], names: tuple[str, ...] = ("key", "workshee
     cool()
     if shutil.which("pdflatex") is None:
         return
-    folder = tex_folder()
+    folder = tex_folder(clean=False)  # cleaned up once the build's TeX runs are fed
     env, cores = tex_environment(), _cores(len(names))
     procs = {name: start_run(Path(folder.name), name, None, cores, n, env)
              for n, name in enumerate(names)}
-    _warm = _Warm(folder, procs)
+    # the library loads on the other cores, never slowing the first run
+    _warm = _Warm(folder, procs, _pin(cores[1:]))
     text = preamble()
     _warm.ahead = {name: _Ahead(Path(folder.name) / f"{name}{STREAM}", proc, text)
                    for name, proc in procs.items()}
@@ -276,6 +292,7 @@ def cool() -> None:
                 if (fd := ahead.pipe()) is not None:
                     os.close(fd)
         _warm.folder.cleanup()
+        _pin(_warm.affinity)
         _warm = None
 
 

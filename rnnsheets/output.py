@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -205,11 +204,8 @@ def _swap_into_place(stage: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        renameat2 = ctypes.CDLL(name, use_errno=True).renameat2
+    try:  # the C library this process has (find_library would run ldconfig: 10 ms)
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
     at_fdcwd, rename_exchange = -100, 2

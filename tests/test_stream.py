@@ -90,15 +90,25 @@ def test_a_tex_error_in_a_stream_is_reported_with_its_line(tex):
 
 
 def test_warm_runs_are_taken_over_or_stopped(tex):
+    cores = os.sched_getaffinity(0)
     latex.warm(tex_preamble)
     assert len(_tex_children()) == 2
     latex.cool()
     assert _tex_children() == []
+    assert os.sched_getaffinity(0) == cores  # this process runs where it ran before
     # a build of other documents stops them and starts its own
     latex.warm(tex_preamble)
     built = latex.compile_many({"doc": iter([DOC % "Hello."])})
     assert b"%PDF" in built["doc"].pdf[:8]
     assert _tex_children() == []
+    assert os.sched_getaffinity(0) == cores
+    # taken over by the streamed documents they were started for
+    latex.warm(tex_preamble)
+    pieces = {name: iter([tex_preamble(), f"\\begin{{document}}\n{name}\n",
+                          "\\end{document}\n"]) for name in ("key", "worksheet")}
+    built = latex.compile_many(pieces, first_ahead=True)
+    assert set(built) == {"key", "worksheet"} and _tex_children() == []
+    assert os.sched_getaffinity(0) == cores
 
 
 def test_a_source_that_does_not_begin_with_the_warm_preamble_is_refused(tex):
