@@ -212,8 +212,8 @@ def test_pages_typeset_in_another_document_compare_alike(classset):
         pairs = list(_pairs(mine, theirs, numbers))
         assert all(a.same(i, b, j) for i, j in pairs)
         assert all(a.page(i) == b.page(j) for i, j in pairs)  # the slow reading agrees
-    differ = [(i, j) for i, j in pairs if pdfproof._stream(mine.pages[i].obj)
-              != pdfproof._stream(theirs.pages[j].obj)]
+    differ = [(i, j) for i, j in pairs if pdfproof.content_stream(mine.pages[i].obj)
+              != pdfproof.content_stream(theirs.pages[j].obj)]
     if not differ:  # else make some: rename a font everywhere on a page
         page = mine.pages[pairs[0][0]].obj
         fonts = page.Resources.Font

@@ -188,7 +188,8 @@ class _Pages:
 
     def key(self, n: int) -> tuple:
         page = self.pdf.pages[n].obj
-        return _annotations(page), _content(page), _fonts(page, self._programs)
+        return (_annotations(page), pdfproof.content_stream(page),
+                _fonts(page, self._programs))
 
     def stored(self, n: int) -> tuple:
         """Page ``n`` as stored, not decoded: where two pages store the same bytes with
@@ -238,15 +239,6 @@ def _same_pages(label: str, mine: _Pages, mine_at, theirs: _Pages, theirs_at,
             report.problems.append(f"{label}: page {i + 1}{where} differs from {theirs_is}")
             return False
     return True
-
-
-def _content(page) -> bytes:
-    contents = page.get("/Contents")
-    if contents is None:
-        return b""
-    if isinstance(contents, pikepdf.Array):
-        return b"".join(c.read_bytes() for c in contents)
-    return contents.read_bytes()
 
 
 def _annotations(page) -> int:

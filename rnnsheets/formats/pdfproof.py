@@ -335,7 +335,8 @@ def _boxes(page) -> bytes:
     return repr([str(page.get(k)) for k in ("/MediaBox", "/CropBox", "/Rotate")]).encode()
 
 
-def _stream(page) -> bytes:
+def content_stream(page) -> bytes:
+    """A page's content, its streams joined (as a reader reads them: one after another)."""
     contents = page.get("/Contents")
     if contents is None:
         return b""
@@ -402,7 +403,7 @@ class Normal:
         mine, theirs = self.pdf.pages[n].obj, fresh.pdf.pages[k].obj
         if _boxes(mine) != _boxes(theirs):
             return False
-        a, b = _TOKEN.findall(_stream(mine)), _TOKEN.findall(_stream(theirs))
+        a, b = _TOKEN.findall(content_stream(mine)), _TOKEN.findall(content_stream(theirs))
         if len(a) == len(b):
             pairs = set()
             if a != b:
