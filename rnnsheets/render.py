@@ -308,9 +308,7 @@ class _Views(Sequence):
     def __len__(self) -> int:
         return len(self._variants)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def __getitem__(self, i: int) -> dict:
         if i not in self._made:
             v = self._variants[i]
             self._made[i] = {"variant": v, "parts": exercise_views(v)}
